@@ -1,0 +1,1 @@
+"""The Nuanxin application: one event log, commands and queries per bounded context."""

@@ -1,0 +1,136 @@
+"""The event-sourced application that every bounded context contributes commands to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+
+from application.errors import ConcurrencyError, IdempotencyKeyReusedError, VersionMismatchError
+from application.principal import Principal
+from domain.actor import acting_as
+from domain.errors import NotFoundError
+from domain.idempotency import IdempotentResponse
+from infrastructure.clock import BusinessClock
+
+MAX_ATTEMPTS = 8
+
+
+class DateAsISO(Transcoding):
+    type = dt.date
+    name = "date_iso"
+
+    def encode(self, obj: dt.date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.date:
+        return dt.date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command answers: the response body, and whether it is a replay of an earlier
+    request with the same Idempotency-Key (then nothing new was recorded)."""
+
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+Decision = tuple[Sequence[Aggregate], dict[str, Any]]
+"""The aggregates a command changed, and the body that answers it."""
+
+
+class NuanxinBase(Application[UUID]):
+    name = "nuanxin"
+    is_snapshotting_enabled = True
+    snapshotting_intervals: dict[type[Aggregate], int] = {}
+
+    def __init__(self, env: Mapping[str, str], clock: BusinessClock) -> None:
+        super().__init__(env)
+        self.clock = clock
+
+    def today(self) -> dt.date:
+        return self.clock.today()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def load(self, aggregate_id: UUID, kind: type[Any], what: str) -> Any:
+        """The aggregate of the given class, or our NotFoundError."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{what} {aggregate_id} not found") from None
+        if not isinstance(aggregate, kind):
+            raise NotFoundError(f"{what} {aggregate_id} not found")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    def execute(
+        self,
+        principal: Principal,
+        decide: Callable[[], Decision],
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: Any = None,
+    ) -> CommandResult:
+        """Runs `decide` and saves what it changed atomically, with the response when an
+        Idempotency-Key is given. On a concurrent write to the same aggregates the decision
+        is taken again on fresh state; a retried key answers the stored response."""
+        stored_id = None
+        request_hash = ""
+        if idempotency_key:
+            stored_id = IdempotentResponse.create_id(principal.user_id, idempotency_key)
+            request_hash = _fingerprint(fingerprint)
+            replay = self._replay(stored_id, request_hash)
+            if replay is not None:
+                return replay
+        for _ in range(MAX_ATTEMPTS):
+            with acting_as(principal.actor):
+                aggregates, body = decide()
+                to_save = list(aggregates)
+                if stored_id is not None and idempotency_key:
+                    to_save.append(
+                        IdempotentResponse(principal.user_id, idempotency_key, request_hash, body)
+                    )
+            try:
+                self.save(*to_save)
+            except RecordConflictError:
+                if stored_id is not None:
+                    replay = self._replay(stored_id, request_hash)
+                    if replay is not None:
+                        return replay
+                continue
+            return CommandResult(body=body)
+        raise ConcurrencyError("too many concurrent changes to the same records; try again")
+
+    def _replay(self, stored_id: UUID, request_hash: str) -> CommandResult | None:
+        try:
+            stored = self.repository.get(stored_id)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(stored, IdempotentResponse)
+        if stored.fingerprint != request_hash:
+            raise IdempotencyKeyReusedError()
+        return CommandResult(body=stored.body, replayed=True)
+
+
+def check_expected_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    if expected_version is not None and aggregate.version != expected_version:
+        raise VersionMismatchError(expected_version, aggregate.version)
+
+
+def _fingerprint(value: Any) -> str:
+    encoded = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()

@@ -1,0 +1,289 @@
+"""Commands and queries on family case files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from application.base import CommandResult, Decision, NuanxinBase, check_expected_version
+from application.errors import PermissionDeniedError
+from application.presenters import family_body
+from application.principal import CASE_READERS, CASE_WRITERS, Principal
+from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
+from domain.family import Family, MemberData
+from domain.resident_index import ResidentIndex
+from domain.values import FamilyCategory, Relation
+
+
+class CaseCommands(NuanxinBase):
+    # -- queries ---------------------------------------------------------------------------
+
+    def family_in_scope(self, principal: Principal, family_id: UUID) -> Family:
+        """The family, if the caller's region covers it; otherwise it does not exist for them."""
+        family: Family = self.load(family_id, Family, "family")
+        if not principal.covers(family.region_code):
+            raise NotFoundError(f"family {family_id} not found")
+        return family
+
+    def get_family(self, principal: Principal, family_id: UUID) -> dict[str, Any]:
+        principal.require(*CASE_READERS)
+        return family_body(self.family_in_scope(principal, family_id), principal)
+
+    # -- commands --------------------------------------------------------------------------
+
+    def register_family(
+        self,
+        principal: Principal,
+        *,
+        region_code: str,
+        category: FamilyCategory,
+        head: dict[str, Any],
+        members: list[dict[str, Any]],
+        address: str,
+        registered_on: dt.date | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+        if not principal.covers(region_code):
+            raise PermissionDeniedError(
+                f"region {region_code} is outside your region", field="region_code"
+            )
+        on = registered_on or self.today()
+        people = [("head", {**head, "relation": Relation.HEAD.value})] + [
+            (f"members.{i}", member) for i, member in enumerate(members)
+        ]
+        _refuse_repeated_ids(people)
+
+        def decide() -> Decision:
+            records = [_member_record(data) for _, data in people]
+            family = Family(
+                region_code=region_code,
+                category=category,
+                members=records,
+                address=address,
+                registered_on=on,
+            )
+            indexes = [
+                self._claim_resident(f"{path}.id_number", data["id_number"], family.id)
+                for path, data in people
+            ]
+            return [family, *indexes], family_body(family, principal)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("register_family", region_code, category, head, members, address, on),
+        )
+
+    def add_member(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        member: dict[str, Any],
+        *,
+        added_on: dt.date | None = None,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+        on = added_on or self.today()
+
+        def decide() -> Decision:
+            family = self.family_in_scope(principal, family_id)
+            check_expected_version(family, expected_version)
+            record = _member_record(member)
+            family.add_member(record, on)
+            index = self._claim_resident("id_number", record["id_number"], family.id)
+            body = family_body(family, principal) | {"member_id": record["member_id"]}
+            return [family, index], body
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("add_member", str(family_id), member, on),
+        )
+
+    def mark_member_deceased(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        member_id: str,
+        died_on: dt.date,
+        *,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_family(
+            principal,
+            family_id,
+            expected_version,
+            lambda family: family.mark_member_deceased(member_id, died_on),
+        )
+
+    def assign_contacts(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        township_contact: dict[str, Any],
+        village_contact: dict[str, Any],
+        assigned_on: dt.date | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        on = assigned_on or self.today()
+        return self._change_family(
+            principal,
+            family_id,
+            expected_version,
+            lambda family: family.assign_contacts(township_contact, village_contact, on),
+        )
+
+    def sign_family_doctor(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        doctor: str,
+        institution: str,
+        signed_on: dt.date,
+        expires_on: dt.date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_family(
+            principal,
+            family_id,
+            expected_version,
+            lambda family: family.sign_family_doctor(doctor, institution, signed_on, expires_on),
+        )
+
+    def grant_green_channel(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        hospital: str,
+        granted_on: dt.date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change_family(
+            principal,
+            family_id,
+            expected_version,
+            lambda family: family.grant_green_channel(hospital, granted_on),
+        )
+
+    def transfer_family(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        to_region_code: str,
+        transferred_on: dt.date | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        on = transferred_on or self.today()
+        return self._change_family(
+            principal,
+            family_id,
+            expected_version,
+            lambda family: family.transfer(to_region_code, on, reason),
+        )
+
+    def close_family(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        reason: str,
+        closed_on: dt.date | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        on = closed_on or self.today()
+        return self._change_family(
+            principal, family_id, expected_version, lambda family: family.close(reason, on)
+        )
+
+    def reopen_family(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        reason: str = "",
+        reopened_on: dt.date | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+        on = reopened_on or self.today()
+
+        def decide() -> Decision:
+            family = self.family_in_scope(principal, family_id)
+            check_expected_version(family, expected_version)
+            family.reopen(reason, on)
+            indexes = [
+                self._claim_resident("id_number", number, family.id)
+                for number in family.resident_ids()
+            ]
+            return [family, *indexes], family_body(family, principal)
+
+        return self.execute(principal, decide)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _change_family(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        expected_version: int | None,
+        change: Any,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+
+        def decide() -> Decision:
+            family = self.family_in_scope(principal, family_id)
+            check_expected_version(family, expected_version)
+            change(family)
+            return [family], family_body(family, principal)
+
+        return self.execute(principal, decide)
+
+    def _claim_resident(self, field: str, id_number: str, family_id: UUID) -> ResidentIndex:
+        """A resident ID may belong to one open family at a time; a closed family lets go."""
+        index_id = ResidentIndex.create_id(id_number)
+        if not self.exists(index_id):
+            return ResidentIndex(id_number=id_number, family_id=family_id)
+        index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
+        if index.family_id != family_id:
+            holder: Family = self.load(index.family_id, Family, "family")
+            if holder.is_open:
+                raise DuplicateResidentError(field, str(holder.id))
+            index.reassign(family_id)
+        return index
+
+
+def _member_record(data: dict[str, Any]) -> MemberData:
+    return {
+        "member_id": Family.new_member_id(),
+        "name": data["name"],
+        "id_number": data["id_number"],
+        "birth_date": _iso(data["birth_date"]),
+        "gender": str(data["gender"]),
+        "relation": str(data["relation"]),
+        "phone": data.get("phone"),
+    }
+
+
+def _iso(value: dt.date | str) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _refuse_repeated_ids(people: list[tuple[str, dict[str, Any]]]) -> None:
+    seen: set[str] = set()
+    for path, data in people:
+        if data["id_number"] in seen:
+            raise InvalidValueError(
+                "the same resident ID appears twice in this family", field=f"{path}.id_number"
+            )
+        seen.add(data["id_number"])

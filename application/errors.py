@@ -1,0 +1,33 @@
+"""Errors that the application raises beyond the domain's own."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+
+class UnauthenticatedError(DomainError):
+    """No token, or a token that names no user."""
+
+
+class PermissionDeniedError(DomainError):
+    """The caller's role may not do this."""
+
+
+class VersionMismatchError(DomainError):
+    """If-Match named a version that is not the current one."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"the resource is at version {actual}, not {expected}", field="If-Match")
+        self.actual = actual
+
+
+class IdempotencyKeyReusedError(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "this Idempotency-Key was already used for a different request",
+            field="Idempotency-Key",
+        )
+
+
+class ConcurrencyError(DomainError):
+    """Too many concurrent writers changed the same records; the client may retry."""

@@ -1,0 +1,124 @@
+"""Commands and queries on 暖心行动 service records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from application.base import CommandResult, Decision, check_expected_version
+from application.cases import CaseCommands
+from application.presenters import service_body
+from application.principal import CASE_READERS, CASE_WRITERS, Principal
+from domain.errors import NotFoundError
+from domain.family import Family
+from domain.service import ServiceRecord, check_summary
+from domain.values import Occasion, ServiceKind, check_not_future
+
+
+class ServiceCommands(CaseCommands):
+    def service_in_scope(self, principal: Principal, service_id: UUID) -> ServiceRecord:
+        service: ServiceRecord = self.load(service_id, ServiceRecord, "service record")
+        family: Family = self.load(service.family_id, Family, "family")
+        if not principal.covers(family.region_code):
+            raise NotFoundError(f"service record {service_id} not found")
+        return service
+
+    def get_service(self, principal: Principal, service_id: UUID) -> dict[str, Any]:
+        principal.require(*CASE_READERS)
+        return service_body(self.service_in_scope(principal, service_id))
+
+    def record_service(
+        self,
+        principal: Principal,
+        family_id: UUID,
+        *,
+        kind: ServiceKind,
+        occasion: Occasion,
+        occurred_on: dt.date,
+        staff: list[str],
+        summary: str,
+        goods: list[dict[str, Any]],
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        """`goods` items hold `description` and `value_fen`."""
+        principal.require(*CASE_WRITERS)
+        check_not_future(occurred_on, self.today(), field="occurred_on")
+        check_summary(summary)
+        service_id = ServiceRecord.id_for(principal.user_id, idempotency_key)
+
+        def decide() -> Decision:
+            family = self.family_in_scope(principal, family_id)
+            family.check_service_date_allowed(occurred_on)
+            service = ServiceRecord(
+                id=service_id,
+                family_id=family.id,
+                region_code=family.region_code,
+                kind=kind,
+                occasion=occasion,
+                occurred_on=occurred_on,
+                staff=staff,
+                summary=summary,
+                goods=goods,
+            )
+            return [service], service_body(service)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=(
+                "record_service", str(family_id), kind, occasion, occurred_on, staff, summary, goods
+            ),
+        )
+
+    def correct_service(
+        self,
+        principal: Principal,
+        service_id: UUID,
+        *,
+        reason: str,
+        changes: dict[str, Any],
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+        if "occurred_on" in changes:
+            check_not_future(changes["occurred_on"], self.today(), field="occurred_on")
+
+        def decide() -> Decision:
+            service = self.service_in_scope(principal, service_id)
+            check_expected_version(service, expected_version)
+            service.correct(reason, changes)
+            return [service], service_body(service)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("correct_service", str(service_id), reason, changes),
+        )
+
+    def void_service(
+        self,
+        principal: Principal,
+        service_id: UUID,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*CASE_WRITERS)
+
+        def decide() -> Decision:
+            service = self.service_in_scope(principal, service_id)
+            check_expected_version(service, expected_version)
+            service.void(reason)
+            return [service], service_body(service)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("void_service", str(service_id), reason),
+        )

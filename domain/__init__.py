@@ -1,0 +1,1 @@
+"""Nuanxin's domain model: aggregates, value objects and rules. Pure Python, no I/O."""

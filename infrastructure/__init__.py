@@ -1,0 +1,1 @@
+"""Settings, persistence wiring, logging and crypto used by the outer layers."""

@@ -1,0 +1,124 @@
+"""Turns Settings into the eventsourcing library's environment for the chosen backend."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from eventsourcing.cipher import AESCipher
+from psycopg import sql
+
+from infrastructure.settings import Settings
+
+CIPHER_KEY_FILE = "cipher.key"
+EVENTS_DB_FILE = "events.sqlite3"
+VIEWS_DB_FILE = "views.sqlite3"
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot work; the message says what to set."""
+
+
+def events_environment(settings: Settings) -> dict[str, str]:
+    """Environment for the application's event store (one event log, encrypted at rest)."""
+    env = {
+        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_KEY": cipher_key(settings),
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+        **backend_environment(settings, EVENTS_DB_FILE),
+    }
+    return env
+
+
+def views_environment(settings: Settings) -> dict[str, str]:
+    """Environment for the projections' materialised views and their tracking tables."""
+    return backend_environment(settings, VIEWS_DB_FILE)
+
+
+def backend_environment(settings: Settings, sqlite_file: str) -> dict[str, str]:
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    parts = urlsplit(settings.database_url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ConfigurationError(
+            "NUANXIN_DATABASE_URL must look like postgresql://user[:pw]@host:port/db"
+        )
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": settings.database_schema,
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": "4",
+        "POSTGRES_MAX_OVERFLOW": "12",
+        "POSTGRES_MAX_WAITING": "0",
+        "POSTGRES_LOCK_TIMEOUT": "10000",
+        "POSTGRES_PRE_PING": "y",
+    }
+
+
+def cipher_key(settings: Settings) -> str:
+    if settings.cipher_key:
+        try:
+            if len(base64.b64decode(settings.cipher_key, validate=True)) not in (16, 24, 32):
+                raise ValueError
+        except ValueError:
+            raise ConfigurationError(
+                "NUANXIN_CIPHER_KEY must be a base64 AES key of 16, 24 or 32 bytes"
+            ) from None
+        return settings.cipher_key
+    if settings.uses_postgres:
+        raise ConfigurationError(
+            "NUANXIN_CIPHER_KEY is required with PostgreSQL "
+            '(make one with: python -c "import base64,os;print(base64.b64encode(os.urandom(32)).decode())")'
+        )
+    return _embedded_cipher_key(settings.data_dir)
+
+
+def _embedded_cipher_key(data_dir: Path) -> str:
+    """Generated once into the data directory, readable by its owner only."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / CIPHER_KEY_FILE
+    if not key_file.exists():
+        key = AESCipher.create_key(num_bytes=32)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key)
+    return key_file.read_text().strip()
+
+
+def ensure_postgres_schema(settings: Settings) -> None:
+    """The schema named by NUANXIN_DATABASE_SCHEMA is created when missing."""
+    if settings.database_url is None:
+        return
+    try:
+        with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(settings.database_schema)
+                )
+            )
+    except psycopg.OperationalError as error:
+        raise ConfigurationError(f"cannot reach PostgreSQL: {error}".strip()) from None
+
+
+def drop_postgres_schema(settings: Settings) -> None:
+    if settings.database_url is None:
+        return
+    with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                sql.Identifier(settings.database_schema)
+            )
+        )

@@ -1,0 +1,36 @@
+"""Configuration from NUANXIN_* environment variables (DESIGN.md section 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NUANXIN_", extra="ignore")
+
+    data_dir: Path = Path("./nuanxin-data")
+    database_url: str | None = None
+    database_schema: str = "public"
+    cipher_key: str | None = None
+    log_level: str = "info"
+    timezone: str = "Asia/Shanghai"
+    read_your_writes_timeout: float = 10.0
+
+    @field_validator("database_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("database_schema")
+    @classmethod
+    def _schema_is_identifier(cls, value: str) -> str:
+        if not value.replace("_", "").isalnum() or not value.isascii():
+            raise ValueError("NUANXIN_DATABASE_SCHEMA must be letters, digits and underscores")
+        return value
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None
