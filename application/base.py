@@ -56,6 +56,13 @@ class NuanxinBase(Application[UUID]):
     def __init__(self, env: Mapping[str, str], clock: BusinessClock) -> None:
         super().__init__(env)
         self.clock = clock
+        self.after_save: list[Callable[[], None]] = []
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        for listener in self.after_save:
+            listener()
+        return recordings
 
     def today(self) -> dt.date:
         return self.clock.today()

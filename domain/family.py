@@ -71,10 +71,7 @@ class Family(NuanxinAggregate):
 
     def check_service_date_allowed(self, occurred_on: dt.date) -> None:
         """A closed family may still receive records of services delivered before closure."""
-        if self.is_open:
-            return
-        assert self.closed_on is not None
-        if occurred_on >= self.closed_on:
+        if self.closed_on is not None and occurred_on >= self.closed_on:
             raise RuleViolatedError(
                 f"family {self.id} was closed on {self.closed_on}; "
                 "only services delivered before closure can be recorded",
@@ -104,10 +101,10 @@ class Family(NuanxinAggregate):
             )
         if died_on < dt.date.fromisoformat(member["birth_date"]):
             raise InvalidValueError("died_on is before the member's birth date", field="died_on")
-        self._member_deceased(member_id=member_id, died_on=died_on)
+        self._member_deceased(member_id=member_id, name=member["name"], died_on=died_on)
 
     @event("MemberDeceased")
-    def _member_deceased(self, member_id: str, died_on: dt.date) -> None:
+    def _member_deceased(self, member_id: str, name: str, died_on: dt.date) -> None:
         self.members[member_id] = {**self.members[member_id], "deceased_on": died_on.isoformat()}
 
     def assign_contacts(
@@ -194,9 +191,8 @@ class Family(NuanxinAggregate):
         self.close_reason = reason
 
     def reopen(self, reason: str, reopened_on: dt.date) -> None:
-        if self.is_open:
+        if self.closed_on is None:
             raise RuleViolatedError(f"family {self.id} is already open")
-        assert self.closed_on is not None
         if reopened_on < self.closed_on:
             raise InvalidValueError(
                 f"reopened_on is before the family was closed ({self.closed_on})",

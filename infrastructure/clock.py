@@ -1,4 +1,5 @@
-"""Business dates are dates in the association's time zone, not the server's."""
+"""Business dates are dates in the association's time zone: NUANXIN_TIMEZONE (for example
+Asia/Shanghai), or else the server's own local time zone."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ from zoneinfo import ZoneInfo
 
 
 class BusinessClock:
-    def __init__(self, timezone: str) -> None:
-        self.zone = ZoneInfo(timezone)
+    def __init__(self, timezone: str | None) -> None:
+        self.zone = ZoneInfo(timezone) if timezone else None
 
     def today(self) -> dt.date:
-        return dt.datetime.now(self.zone).date()
-
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+        return dt.datetime.now(self.zone).date() if self.zone else dt.date.today()

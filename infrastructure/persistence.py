@@ -15,7 +15,7 @@ from infrastructure.settings import Settings
 
 CIPHER_KEY_FILE = "cipher.key"
 EVENTS_DB_FILE = "events.sqlite3"
-VIEWS_DB_FILE = "views.sqlite3"
+
 
 
 class ConfigurationError(Exception):
@@ -33,9 +33,10 @@ def events_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def views_environment(settings: Settings) -> dict[str, str]:
-    """Environment for the projections' materialised views and their tracking tables."""
-    return backend_environment(settings, VIEWS_DB_FILE)
+def view_environment(settings: Settings, projection_name: str) -> dict[str, str]:
+    """Environment for one projection's materialised view and its tracking table. Embedded,
+    each view has a file of its own: SQLite tracks one position per application per file."""
+    return backend_environment(settings, f"view_{projection_name}.sqlite3")
 
 
 def backend_environment(settings: Settings, sqlite_file: str) -> dict[str, str]:
@@ -111,14 +112,3 @@ def ensure_postgres_schema(settings: Settings) -> None:
             )
     except psycopg.OperationalError as error:
         raise ConfigurationError(f"cannot reach PostgreSQL: {error}".strip()) from None
-
-
-def drop_postgres_schema(settings: Settings) -> None:
-    if settings.database_url is None:
-        return
-    with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(
-            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(settings.database_schema)
-            )
-        )

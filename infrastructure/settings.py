@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     database_schema: str = "public"
     cipher_key: str | None = None
     log_level: str = "info"
-    timezone: str = "Asia/Shanghai"
+    timezone: str | None = None
     read_your_writes_timeout: float = 10.0
 
     @field_validator("database_url")

@@ -1,0 +1,84 @@
+"""Builds the application, its views and their runners from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.utils import Environment
+
+from application.app import Nuanxin
+from infrastructure.clock import BusinessClock
+from infrastructure.persistence import ensure_postgres_schema, events_environment, view_environment
+from infrastructure.settings import Settings
+from projections.batching import BatchProjection
+from projections.runner import ProjectionRunner, ReadYourWrites
+from projections.timeline import TimelineProjection, TimelineView
+from projections.timeline_postgres import PostgresTimelineView
+from projections.timeline_sqlite import SQLiteTimelineView
+
+
+@dataclass(frozen=True)
+class ProjectionSpec:
+    projection: type[BatchProjection[Any]]
+    sqlite_view: type[TrackingRecorder]
+    postgres_view: type[TrackingRecorder]
+
+
+PROJECTIONS = (ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    app: Nuanxin
+    projections: dict[str, BatchProjection[Any]]
+    runners: dict[str, ProjectionRunner] = field(default_factory=dict)
+
+    @property
+    def timeline(self) -> TimelineView:
+        view = self.projections[TimelineProjection.name].view
+        assert isinstance(view, TimelineView)
+        return view
+
+    def reads_of(self, projection_name: str) -> ReadYourWrites:
+        return ReadYourWrites(
+            self.app,
+            self.projections[projection_name].view,
+            self.runners.get(projection_name),
+            self.settings.read_your_writes_timeout,
+        )
+
+    def runner_for(self, projection_name: str) -> ProjectionRunner:
+        return self.runners.get(projection_name) or ProjectionRunner(
+            self.app, self.projections[projection_name]
+        )
+
+    def start_projections(self) -> None:
+        for name, projection in self.projections.items():
+            runner = ProjectionRunner(self.app, projection)
+            self.runners[name] = runner
+            self.app.after_save.append(runner.wake)
+            runner.start()
+
+    def close(self) -> None:
+        for runner in self.runners.values():
+            runner.stop()
+        self.runners.clear()
+        self.app.close()
+
+
+def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
+    ensure_postgres_schema(settings)
+    app = Nuanxin(events_environment(settings), BusinessClock(settings.timezone))
+    projections: dict[str, BatchProjection[Any]] = {}
+    for spec in PROJECTIONS:
+        view_class = spec.postgres_view if settings.uses_postgres else spec.sqlite_view
+        env = Environment(spec.projection.name, view_environment(settings, spec.projection.name))
+        view = InfrastructureFactory.construct(env=env).tracking_recorder(view_class)
+        projections[spec.projection.name] = spec.projection(view=view)
+    runtime = Runtime(settings=settings, app=app, projections=projections)
+    if run_projections:
+        runtime.start_projections()
+    return runtime

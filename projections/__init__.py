@@ -1,0 +1,1 @@
+"""Projections of the event log into materialised views, with their tracking positions."""

@@ -1,0 +1,299 @@
+"""The timeline view's SQL, written once for SQLite and PostgreSQL.
+
+Every column is TEXT or INTEGER so that both backends store, compare and return the same
+values: ISO dates and fixed-form UTC timestamps sort correctly as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from eventsourcing.persistence import Tracking
+
+from projections.timeline import (
+    DirectoryPage,
+    DirectoryRow,
+    Entry,
+    TimelineChanges,
+    TimelineRow,
+    TimelineView,
+    details_json,
+    entry_status,
+    utc_text,
+)
+
+
+class Cursor(Protocol):
+    def execute(self, statement: Any, params: Any = ...) -> Any: ...
+    def fetchall(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+
+
+class Datastore(Protocol):
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]: ...
+
+
+class SQLTimelineView(TimelineView):
+    """The queries and writes, over whichever datastore the backend's recorder has."""
+
+    statements: TimelineStatements
+    datastore: Datastore
+
+    if TYPE_CHECKING:  # provided by the backend's tracking recorder
+
+        def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
+
+    def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            write_changes(cursor, self.statements, changes)
+            self._insert_tracking(cursor, tracking)
+
+    def timeline(
+        self, family_id: str, *, as_of: dt.date | None, known_at: dt.datetime | None
+    ) -> list[TimelineRow]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                self.statements.select_timeline, timeline_params(family_id, as_of, known_at)
+            )
+            return timeline_rows(cursor.fetchall(), known_at)
+
+    def directory(
+        self,
+        *,
+        region_prefix: str,
+        category: str | None,
+        status: str | None,
+        limit: int,
+        offset: int,
+    ) -> DirectoryPage:
+        params = directory_params(region_prefix, category, status, limit, offset)
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.statements.count_directory(params), params)
+            total = int(cursor.fetchone()["total"])
+            cursor.execute(self.statements.select_directory(params), params)
+            return directory_page(cursor.fetchall(), total)
+
+
+DIRECTORY_COLUMNS = ("region_code", "category", "status", "head_name", "registered_on", "updated_at")
+
+
+@dataclass(frozen=True)
+class TimelineStatements:
+    """`prefix` qualifies table names (a PostgreSQL schema); `pyformat` turns the `:name`
+    placeholders that SQLite takes into psycopg's `%(name)s`."""
+
+    prefix: str = ""
+    pyformat: bool = False
+
+    def _sql(self, text: str) -> str:
+        text = text.replace("{t}", self.prefix)
+        return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", text) if self.pyformat else text
+
+    def create_tables(self) -> list[str]:
+        return [
+            self._sql(
+                "CREATE TABLE IF NOT EXISTS {t}timeline_entries ("
+                "position BIGINT PRIMARY KEY, family_id TEXT NOT NULL, event TEXT NOT NULL, "
+                "source_id TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+                "actor TEXT NOT NULL, actor_id TEXT NOT NULL, summary TEXT NOT NULL, "
+                "details TEXT NOT NULL, is_service_version INTEGER NOT NULL, "
+                "superseded_at TEXT, voided_at TEXT)"
+            ),
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS timeline_entries_by_family "
+                "ON {t}timeline_entries (family_id, occurred_on, recorded_at)"
+            ),
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS timeline_entries_by_source "
+                "ON {t}timeline_entries (source_id, position)"
+            ),
+            self._sql(
+                "CREATE TABLE IF NOT EXISTS {t}family_directory ("
+                "family_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, category TEXT NOT NULL, "
+                "status TEXT NOT NULL, head_name TEXT NOT NULL, registered_on TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL, position BIGINT NOT NULL)"
+            ),
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS family_directory_by_region "
+                "ON {t}family_directory (region_code, position)"
+            ),
+        ]
+
+    @property
+    def insert_entry(self) -> str:
+        return self._sql(
+            "INSERT INTO {t}timeline_entries (position, family_id, event, source_id, occurred_on, "
+            "recorded_at, actor, actor_id, summary, details, is_service_version) VALUES "
+            "(:position, :family_id, :event, :source_id, :occurred_on, :recorded_at, :actor, "
+            ":actor_id, :summary, :details, :is_service_version)"
+        )
+
+    @property
+    def insert_later_version(self) -> str:
+        # A correction or void copies what it does not change from the service's current
+        # version, which may have been inserted earlier in this same transaction.
+        return self._sql(
+            "INSERT INTO {t}timeline_entries (position, family_id, event, source_id, occurred_on, "
+            "recorded_at, actor, actor_id, summary, details, is_service_version) "
+            "SELECT :position, family_id, :event, :source_id, COALESCE(:occurred_on, occurred_on), "
+            ":recorded_at, :actor, :actor_id, COALESCE(:summary, summary), :details, "
+            ":is_service_version FROM {t}timeline_entries "
+            "WHERE source_id = :source_id AND is_service_version = 1 AND position < :position "
+            "ORDER BY position DESC LIMIT 1"
+        )
+
+    @property
+    def supersede_versions(self) -> str:
+        return self._sql(
+            "UPDATE {t}timeline_entries SET superseded_at = :recorded_at "
+            "WHERE source_id = :source_id AND is_service_version = 1 "
+            "AND superseded_at IS NULL AND position < :position"
+        )
+
+    @property
+    def void_versions(self) -> str:
+        return self._sql(
+            "UPDATE {t}timeline_entries SET voided_at = :recorded_at "
+            "WHERE source_id = :source_id AND is_service_version = 1 AND voided_at IS NULL"
+        )
+
+    @property
+    def insert_directory_row(self) -> str:
+        return self._sql(
+            "INSERT INTO {t}family_directory (family_id, region_code, category, status, "
+            "head_name, registered_on, updated_at, position) VALUES (:family_id, :region_code, "
+            ":category, :status, :head_name, :registered_on, :updated_at, :position)"
+        )
+
+    def update_directory_row(self, columns: Iterable[str]) -> str:
+        assignments = ", ".join(f"{c} = :{c}" for c in columns if c in DIRECTORY_COLUMNS)
+        return self._sql(f"UPDATE {{t}}family_directory SET {assignments} WHERE family_id = :family_id")
+
+    @property
+    def select_timeline(self) -> str:
+        return self._sql(
+            "SELECT event, source_id, occurred_on, recorded_at, actor, summary, details, "
+            "superseded_at, voided_at FROM {t}timeline_entries "
+            "WHERE family_id = :family_id AND occurred_on <= :as_of AND recorded_at <= :known_at "
+            "ORDER BY occurred_on, recorded_at, position"
+        )
+
+    def select_directory(self, params: dict[str, Any]) -> str:
+        return self._sql(
+            "SELECT family_id, region_code, category, status, head_name, registered_on, "
+            "updated_at FROM {t}family_directory"
+            + self._directory_filter(params)
+            + " ORDER BY position LIMIT :limit OFFSET :offset"
+        )
+
+    def count_directory(self, params: dict[str, Any]) -> str:
+        return self._sql(
+            "SELECT COUNT(*) AS total FROM {t}family_directory" + self._directory_filter(params)
+        )
+
+    @staticmethod
+    def _directory_filter(params: dict[str, Any]) -> str:
+        return (
+            " WHERE region_code LIKE :region_like"
+            + (" AND category = :category" if "category" in params else "")
+            + (" AND status = :status" if "status" in params else "")
+        )
+
+
+def write_changes(
+    cursor: Cursor, statements: TimelineStatements, changes: TimelineChanges
+) -> None:
+    for entry in changes.entries:
+        params = entry_params(entry)
+        if entry.family_id is None:
+            cursor.execute(statements.insert_later_version, params)
+        else:
+            cursor.execute(statements.insert_entry, params)
+        if entry.supersedes_service:
+            cursor.execute(statements.supersede_versions, params)
+        if entry.voids_service:
+            cursor.execute(statements.void_versions, params)
+    for change in changes.directory:
+        params = {"family_id": change.family_id, **change.fields}
+        if change.is_new:
+            position = min(e.position for e in changes.entries if e.family_id == change.family_id)
+            cursor.execute(statements.insert_directory_row, params | {"position": position})
+        else:
+            cursor.execute(statements.update_directory_row(change.fields), params)
+
+
+def entry_params(entry: Entry) -> dict[str, Any]:
+    return {
+        "position": entry.position,
+        "family_id": entry.family_id,
+        "event": entry.event,
+        "source_id": entry.source_id,
+        "occurred_on": entry.occurred_on,
+        "recorded_at": entry.recorded_at,
+        "actor": entry.actor,
+        "actor_id": entry.actor_id,
+        "summary": entry.summary,
+        "details": details_json(entry.details),
+        "is_service_version": int(entry.is_service_version),
+    }
+
+
+def timeline_params(
+    family_id: str, as_of: dt.date | None, known_at: dt.datetime | None
+) -> dict[str, Any]:
+    return {
+        "family_id": family_id,
+        "as_of": as_of.isoformat() if as_of else "9999-12-31",
+        "known_at": utc_text(known_at) if known_at else "9999-12-31",
+    }
+
+
+def timeline_rows(rows: Iterable[Any], known_at: dt.datetime | None) -> list[TimelineRow]:
+    known_text = utc_text(known_at) if known_at else None
+    return [
+        TimelineRow(
+            event=row["event"],
+            source_id=row["source_id"],
+            occurred_on=row["occurred_on"],
+            recorded_at=row["recorded_at"],
+            actor=row["actor"],
+            summary=row["summary"],
+            details=json.loads(row["details"]),
+            status=entry_status(row["voided_at"], row["superseded_at"], known_text),
+        )
+        for row in rows
+    ]
+
+
+def directory_params(
+    region_prefix: str, category: str | None, status: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"region_like": region_prefix + "%", "limit": limit, "offset": offset}
+    if category:
+        params["category"] = category
+    if status:
+        params["status"] = status
+    return params
+
+
+def directory_page(rows: list[Any], total: int) -> DirectoryPage:
+    return DirectoryPage(
+        rows=[
+            DirectoryRow(
+                family_id=row["family_id"],
+                region_code=row["region_code"],
+                category=row["category"],
+                status=row["status"],
+                head_name=row["head_name"],
+                registered_on=row["registered_on"],
+                updated_at=row["updated_at"],
+            )
+            for row in rows
+        ],
+        total=total,
+    )
