@@ -1,0 +1,75 @@
+"""The FastAPI application: routers, problem+json errors, request ids in every log line."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from api.problems import install_problem_handlers
+from api.routes import families, health, services
+from api.runtime import Runtime, open_runtime
+from infrastructure.logging import configure_logging
+from infrastructure.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_projections: bool = True,
+    runtime: Runtime | None = None,
+) -> FastAPI:
+    """The service. Given a runtime, it serves that one and leaves closing it to the caller."""
+    settings = settings or (runtime.settings if runtime else Settings())
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or open_runtime(settings, run_projections=run_projections)
+        log.info("service_started", backend="postgres" if settings.uses_postgres else "sqlite")
+        try:
+            yield
+        finally:
+            if own:
+                app.state.runtime.close()
+
+    app = FastAPI(
+        title="Nuanxin 暖心",
+        version="1.0",
+        description="Event-sourced case management and fund ledger for special families.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.middleware("http")(bind_request_id)
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(families.router)
+    api.include_router(services.router)
+    app.include_router(api)
+    app.include_router(health.router)
+    return app
+
+
+async def bind_request_id(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    started = time.perf_counter()
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request_id
+    log.info(
+        "request",
+        method=request.method,
+        path=request.url.path,
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return response

@@ -1,0 +1,95 @@
+"""Typed dependencies: the runtime, the authenticated caller, and the command headers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.runtime import Runtime
+from application.app import Nuanxin
+from application.errors import UnauthenticatedError
+from application.principal import Principal
+from domain.errors import InvalidValueError, NotFoundError
+
+bearer = HTTPBearer(auto_error=False, description="a token from `nuanxin users add`")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_application(runtime: RuntimeDep) -> Nuanxin:
+    return runtime.app
+
+
+AppDep = Annotated[Nuanxin, Depends(get_application)]
+
+
+def get_principal(
+    app: AppDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or not credentials.credentials:
+        raise UnauthenticatedError("an Authorization: Bearer token is required")
+    return app.authenticate(credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_idempotency_key(
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str | None:
+    if idempotency_key is None:
+        return None
+    key = idempotency_key.strip()
+    if not key or len(key) > 255:
+        raise InvalidValueError(
+            "an Idempotency-Key is 1 to 255 characters", field="Idempotency-Key"
+        )
+    return key
+
+
+IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
+
+
+def get_expected_version(
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> int | None:
+    """`If-Match: 3`, `"3"` or `W/"3"`: the version the client last read."""
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidValueError("If-Match must be a version number", field="If-Match")
+    return int(text)
+
+
+ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
+
+
+def _uuid_or_not_found(value: str, what: str) -> UUID:
+    """An id that is not even a UUID names nothing: 404, like an unknown one."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise NotFoundError(f"{what} {value} not found") from None
+
+
+def get_family_id(family_id: str) -> UUID:
+    return _uuid_or_not_found(family_id, "family")
+
+
+def get_service_id(service_id: str) -> UUID:
+    return _uuid_or_not_found(service_id, "service record")
+
+
+FamilyId = Annotated[UUID, Depends(get_family_id)]
+ServiceId = Annotated[UUID, Depends(get_service_id)]

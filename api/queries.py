@@ -1,0 +1,81 @@
+"""Reads served from the projections, scoped to the caller and current with the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from api.runtime import Runtime
+from application.principal import CASE_READERS, Principal
+from domain.errors import InvalidValueError
+from projections.timeline import TimelineProjection
+
+
+def family_timeline(
+    runtime: Runtime,
+    principal: Principal,
+    family_id: UUID,
+    *,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> dict[str, Any]:
+    principal.require(*CASE_READERS)
+    runtime.app.family_in_scope(principal, family_id)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    rows = runtime.timeline.timeline(str(family_id), as_of=as_of, known_at=known_at)
+    return {
+        "family_id": str(family_id),
+        "as_of": as_of,
+        "known_at": known_at,
+        "entries": [row.__dict__ for row in rows],
+    }
+
+
+def list_families(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    region: str | None,
+    category: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    principal.require(*CASE_READERS)
+    prefix = visible_prefix(principal, region)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    if prefix is None:
+        return {"items": [], "total": 0, "limit": limit, "offset": offset}
+    page = runtime.timeline.directory(
+        region_prefix=prefix, category=category, status=status, limit=limit, offset=offset
+    )
+    return {
+        "items": [
+            {
+                "id": row.family_id,
+                "region_code": row.region_code,
+                "category": row.category,
+                "status": row.status,
+                "head_name": row.head_name,
+                "registered_on": row.registered_on,
+            }
+            for row in page.rows
+        ],
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def visible_prefix(principal: Principal, region: str | None) -> str | None:
+    """The narrower of the caller's scope and the requested region; None if they are apart."""
+    if region is None:
+        return principal.scope
+    if not (region.isascii() and region.isdigit() and len(region) <= 12):
+        raise InvalidValueError("region is a region code or a prefix of one", field="region")
+    if region.startswith(principal.scope):
+        return region
+    if principal.scope.startswith(region):
+        return principal.scope
+    return None

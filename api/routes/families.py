@@ -1,0 +1,213 @@
+"""/api/v1/families: the case file and its commands (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+
+from api.deps import (
+    AppDep,
+    ExpectedVersionDep,
+    FamilyId,
+    IdempotencyKeyDep,
+    PrincipalDep,
+    RuntimeDep,
+)
+from api.queries import family_timeline, list_families
+from api.responses import changed, created
+from api.schemas.families import (
+    ContactsAssign,
+    FamilyClose,
+    FamilyCreate,
+    FamilyDoctorSign,
+    FamilyList,
+    FamilyPublic,
+    FamilyReopen,
+    FamilyTransfer,
+    GreenChannelGrant,
+    MemberCreate,
+    MemberDeceased,
+    Timeline,
+)
+from domain.values import FamilyCategory, FamilyStatus
+
+router = APIRouter(prefix="/families", tags=["families"])
+
+CREATED = {201: {"model": FamilyPublic}, 200: {"model": FamilyPublic}}
+
+
+@router.post("", status_code=201, responses=CREATED)
+def register_family(
+    body: FamilyCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
+) -> JSONResponse:
+    result = app.register_family(
+        principal,
+        region_code=body.region_code,
+        category=body.category,
+        head=body.head.model_dump(),
+        members=[m.model_dump(exclude={"added_on"}) for m in body.members],
+        address=body.address,
+        registered_on=body.registered_on,
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.get("", response_model=FamilyList)
+def get_families(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    category: FamilyCategory | None = None,
+    status: FamilyStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, object]:
+    return list_families(
+        runtime, principal, region=region, category=category, status=status,
+        limit=limit, offset=offset,
+    )
+
+
+@router.get("/{family_id}", response_model=FamilyPublic)
+def get_family(family_id: FamilyId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
+    body = app.get_family(principal, family_id)
+    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+
+
+@router.get("/{family_id}/timeline", response_model=Timeline)
+def get_timeline(
+    family_id: FamilyId,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    as_of: dt.date | None = None,
+    known_at: AwareDatetime | None = None,
+) -> dict[str, object]:
+    return family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
+
+
+@router.post("/{family_id}/members", status_code=201, responses=CREATED)
+def add_member(
+    family_id: FamilyId,
+    body: MemberCreate,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.add_member(
+        principal,
+        family_id,
+        body.model_dump(exclude={"added_on"}),
+        added_on=body.added_on,
+        expected_version=version,
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.post("/{family_id}/members/{member_id}/deceased", response_model=FamilyPublic)
+def mark_member_deceased(
+    family_id: FamilyId,
+    member_id: str,
+    body: MemberDeceased,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.mark_member_deceased(
+        principal, family_id, member_id, body.died_on, expected_version=version
+    )
+    return changed(result)
+
+
+@router.post("/{family_id}/contacts", response_model=FamilyPublic)
+def assign_contacts(
+    family_id: FamilyId,
+    body: ContactsAssign,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.assign_contacts(
+        principal,
+        family_id,
+        body.township_contact.model_dump(),
+        body.village_contact.model_dump(),
+        body.assigned_on,
+        expected_version=version,
+    )
+    return changed(result)
+
+
+@router.post("/{family_id}/family-doctor", response_model=FamilyPublic)
+def sign_family_doctor(
+    family_id: FamilyId,
+    body: FamilyDoctorSign,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.sign_family_doctor(
+        principal, family_id, **body.model_dump(), expected_version=version
+    )
+    return changed(result)
+
+
+@router.post("/{family_id}/green-channel", response_model=FamilyPublic)
+def grant_green_channel(
+    family_id: FamilyId,
+    body: GreenChannelGrant,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.grant_green_channel(
+        principal, family_id, **body.model_dump(), expected_version=version
+    )
+    return changed(result)
+
+
+@router.post("/{family_id}/transfer", response_model=FamilyPublic)
+def transfer_family(
+    family_id: FamilyId,
+    body: FamilyTransfer,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.transfer_family(
+        principal, family_id, **body.model_dump(), expected_version=version
+    )
+    return changed(result)
+
+
+@router.post("/{family_id}/close", response_model=FamilyPublic)
+def close_family(
+    family_id: FamilyId,
+    body: FamilyClose,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.close_family(principal, family_id, **body.model_dump(), expected_version=version)
+    return changed(result)
+
+
+@router.post("/{family_id}/reopen", response_model=FamilyPublic)
+def reopen_family(
+    family_id: FamilyId,
+    app: AppDep,
+    principal: PrincipalDep,
+    version: ExpectedVersionDep,
+    body: Annotated[FamilyReopen | None, Body()] = None,
+) -> JSONResponse:
+    reopen = body or FamilyReopen()
+    result = app.reopen_family(
+        principal, family_id, **reopen.model_dump(), expected_version=version
+    )
+    return changed(result)

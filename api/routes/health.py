@@ -1,0 +1,42 @@
+"""Liveness and readiness, without authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import RuntimeDep
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """Ready when the database answers; shows each projection's position and lag."""
+    try:
+        head = runtime.app.recorder.max_notification_id() or 0
+    except Exception as error:  # noqa: BLE001 -- any failure to reach the store means not ready
+        return JSONResponse(
+            {"status": "unavailable", "database": f"{type(error).__name__}: {error}"},
+            status_code=503,
+        )
+    projections: dict[str, Any] = {}
+    for name, projection in runtime.projections.items():
+        position = projection.view.max_tracking_id(runtime.app.name) or 0
+        runner = runtime.runners.get(name)
+        projections[name] = {
+            "position": position,
+            "lag": max(head - position, 0),
+            "running_here": runner is not None,
+            "error": runner.last_error if runner else None,
+        }
+    return JSONResponse(
+        {"status": "ready", "database": "ok", "log_position": head, "projections": projections}
+    )

@@ -1,0 +1,84 @@
+"""/api/v1 service records: recorded on a family, corrected and voided by later events."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    AppDep,
+    ExpectedVersionDep,
+    FamilyId,
+    IdempotencyKeyDep,
+    PrincipalDep,
+    ServiceId,
+)
+from api.responses import changed, created
+from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic, ServiceVoid
+
+router = APIRouter(tags=["services"])
+
+CREATED = {201: {"model": ServicePublic}, 200: {"model": ServicePublic}}
+
+
+@router.post("/families/{family_id}/services", status_code=201, responses=CREATED)
+def record_service(
+    family_id: FamilyId,
+    body: ServiceCreate,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
+) -> JSONResponse:
+    result = app.record_service(
+        principal,
+        family_id,
+        kind=body.kind,
+        occasion=body.occasion,
+        occurred_on=body.occurred_on,
+        staff=body.staff,
+        summary=body.summary,
+        goods=[g.as_record() for g in body.goods],
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.get("/services/{service_id}", response_model=ServicePublic)
+def get_service(service_id: ServiceId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
+    body = app.get_service(principal, service_id)
+    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+
+
+@router.post("/services/{service_id}/corrections", status_code=201, responses=CREATED)
+def correct_service(
+    service_id: ServiceId,
+    body: ServiceCorrection,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.correct_service(
+        principal,
+        service_id,
+        reason=body.reason,
+        changes=body.changes(),
+        expected_version=version,
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.post("/services/{service_id}/void", response_model=ServicePublic)
+def void_service(
+    service_id: ServiceId,
+    body: ServiceVoid,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
+    version: ExpectedVersionDep,
+) -> JSONResponse:
+    result = app.void_service(
+        principal, service_id, reason=body.reason, expected_version=version, idempotency_key=key
+    )
+    return changed(result)

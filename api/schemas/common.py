@@ -1,0 +1,47 @@
+"""Field types shared by the request models; each checks its value with the domain's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+
+from domain.errors import InvalidValueError
+from domain.money import fen_from_yuan
+from domain.values import parse_region_code, parse_resident_id
+
+
+def _as_value_error(parse: Callable[..., Any]) -> Callable[[Any], Any]:
+    """Pydantic reports ValueError as a field error; the domain raises its own error."""
+
+    def check(value: Any) -> Any:
+        try:
+            return parse(value)
+        except InvalidValueError as error:
+            raise ValueError(error.message) from None
+
+    return check
+
+
+def _strictly_string(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError('must be a string, like "500.00"')
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\- ]{5,20}$")]
+RegionCode = Annotated[str, AfterValidator(_as_value_error(parse_region_code))]
+ResidentId = Annotated[str, AfterValidator(_as_value_error(parse_resident_id))]
+Fen = Annotated[
+    int,
+    BeforeValidator(_as_value_error(fen_from_yuan)),
+    BeforeValidator(_strictly_string),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["500.00"]}),
+]
+"""Money in: a string of yuan with at most two decimals, held as integer fen."""
+
+Day = dt.date

@@ -1,0 +1,73 @@
+"""暖心行动 service record requests and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Fen, Name, Text
+from domain.values import Occasion, ServiceKind
+
+
+class GoodsCreate(BaseModel):
+    description: Name
+    value: Fen
+
+    def as_record(self) -> dict[str, Any]:
+        return {"description": self.description, "value_fen": self.value}
+
+
+class ServiceCreate(BaseModel):
+    kind: ServiceKind
+    occasion: Occasion
+    occurred_on: dt.date
+    staff: list[Name] = Field(min_length=1, max_length=20)
+    summary: Text
+    goods: list[GoodsCreate] = Field(default_factory=list, max_length=50)
+
+
+class ServiceCorrection(BaseModel):
+    """The fields given replace the record's; the reason is required."""
+
+    reason: Text
+    kind: ServiceKind | None = None
+    occasion: Occasion | None = None
+    occurred_on: dt.date | None = None
+    staff: list[Name] | None = Field(default=None, min_length=1, max_length=20)
+    summary: Text | None = None
+    goods: list[GoodsCreate] | None = Field(default=None, max_length=50)
+
+    def changes(self) -> dict[str, Any]:
+        changed = self.model_dump(exclude_unset=True, exclude={"reason", "goods"})
+        if self.goods is not None:
+            changed["goods"] = [g.as_record() for g in self.goods]
+        return {name: value for name, value in changed.items() if value is not None}
+
+
+class ServiceVoid(BaseModel):
+    reason: Text
+
+
+class GoodsPublic(BaseModel):
+    description: str
+    value: str
+
+
+class ServicePublic(BaseModel):
+    id: str
+    version: int
+    family_id: str
+    region_code: str
+    kind: ServiceKind
+    occasion: Occasion
+    occurred_on: dt.date
+    staff: list[str]
+    summary: str
+    goods: list[GoodsPublic]
+    goods_value: str
+    status: str
+    void_reason: str | None
+    recorded_at: dt.datetime
+    modified_at: dt.datetime

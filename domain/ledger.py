@@ -1,0 +1,368 @@
+"""The double-entry fund ledger: accounts, transfers between them, and the rules that guard both.
+
+Every transfer is one debit entry on the account money leaves and one credit entry, of the same
+amount and phase, on the account it reaches; so total debits equal total credits after every
+transfer. The application saves both accounts and the transfer in one atomic save.
+
+Each entry is an event of its account carrying a hash over its own fields and the hash of the
+account's previous entry, so that a changed, inserted or deleted entry breaks the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import NuanxinAggregate
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.money import yuan_from_fen
+from domain.values import parse_region_code, region_scope
+
+GENESIS_HASH = "0" * 64
+"""The `previous_hash` of an account's first entry."""
+
+Cause = dict[str, str]
+"""What a transfer was made for, for the journal's link: {"type": "receipt" | "allocation" |
+"service" | "claim", "id": ...} plus whatever else names it (a receipt's reference)."""
+
+
+class FundSource(StrEnum):
+    PROVINCIAL_BUDGET = "provincial_budget"
+    NATIONAL_PROJECT = "national_project"
+    FOUNDATION_DONATION = "foundation_donation"
+    FERTILITY_CARE_FUND = "fertility_care_fund"
+    LOCAL_MATCHING = "local_matching"
+
+
+class Programme(StrEnum):
+    WARM_HEART = "warm_heart"
+    NURSING_SUBSIDY = "nursing_subsidy"
+    ACCIDENT_INSURANCE = "accident_insurance"
+    EDUCATION_AID = "education_aid"
+    HARDSHIP_GRANT = "hardship_grant"
+    OTHER = "other"
+
+
+class AccountKind(StrEnum):
+    FUND = "fund"
+    EXTERNAL = "external"
+    BENEFICIARY = "beneficiary"
+
+
+class TransferKind(StrEnum):
+    RECEIPT = "receipt"
+    ALLOCATION = "allocation"
+    SERVICE_PAYMENT = "service_payment"
+    CLAIM_PAYMENT = "claim_payment"
+    REVERSAL = "reversal"
+
+
+class TransferState(StrEnum):
+    PENDING = "pending"
+    POSTED = "posted"
+    VOIDED = "voided"
+
+
+class Side(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class EntryPhase(StrEnum):
+    """How an entry changes its account: `posted` moves money at once, `pending` reserves it,
+    `post_pending` turns a reservation into a posted amount, `void_pending` releases it."""
+
+    POSTED = "posted"
+    PENDING = "pending"
+    POST_PENDING = "post_pending"
+    VOID_PENDING = "void_pending"
+
+
+# How much each phase adds to the posted and to the pending total of the entry's side.
+_PHASE_EFFECT: dict[EntryPhase, tuple[int, int]] = {
+    EntryPhase.POSTED: (1, 0),
+    EntryPhase.PENDING: (0, 1),
+    EntryPhase.POST_PENDING: (1, -1),
+    EntryPhase.VOID_PENDING: (0, -1),
+}
+_SETTLING_PHASES = frozenset({EntryPhase.POST_PENDING, EntryPhase.VOID_PENDING})
+
+# The accounts each kind of transfer may connect. Beneficiary accounts appear only as the
+# receiving side: money leaves a family's account only when a payment to it is reversed.
+_ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
+    TransferKind.RECEIPT: (AccountKind.EXTERNAL, AccountKind.FUND),
+    TransferKind.ALLOCATION: (AccountKind.FUND, AccountKind.FUND),
+    TransferKind.SERVICE_PAYMENT: (AccountKind.FUND, AccountKind.BENEFICIARY),
+    TransferKind.CLAIM_PAYMENT: (AccountKind.FUND, AccountKind.BENEFICIARY),
+}
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+class InsufficientFundsError(RuleViolatedError):
+    def __init__(self, account_id: UUID, account_name: str, available_fen: int, asked_fen: int):
+        super().__init__(
+            f"account {account_id} ({account_name}) has {yuan_from_fen(available_fen)} available, "
+            f"less than the {yuan_from_fen(asked_fen)} asked"
+        )
+        self.account_id = account_id
+        self.available_fen = available_fen
+        self.asked_fen = asked_fen
+
+
+class RingFenceViolatedError(RuleViolatedError):
+    """Ring-fencing (专款专用): fund money stays in its source and programme and flows down."""
+
+
+class AccountKindMismatchError(RuleViolatedError):
+    pass
+
+
+class TransferNotPendingError(RuleViolatedError):
+    def __init__(self, transfer_id: UUID, state: TransferState):
+        super().__init__(f"transfer {transfer_id} is {state}, not pending; it is settled once")
+        self.transfer_id = transfer_id
+        self.state = state
+
+
+class TransferNotReversibleError(RuleViolatedError):
+    pass
+
+
+# -- the hash chain -------------------------------------------------------------------------
+
+
+def ledger_entry_hash(
+    *,
+    account_id: UUID | str,
+    version: int,
+    transfer_id: UUID | str,
+    side: Side | str,
+    phase: EntryPhase | str,
+    amount_fen: int,
+    occurred_on: dt.date | str,
+    counterparty_id: UUID | str,
+    previous_hash: str,
+) -> str:
+    """The sha256 (hex) of one entry. Accepts ids and dates as objects or as the strings an
+    exported bundle holds, and normalises both, so an offline verifier gets the same hash."""
+    canonical = {
+        "account_id": str(UUID(str(account_id))),
+        "version": version,
+        "transfer_id": str(UUID(str(transfer_id))),
+        "side": Side(side).value,
+        "phase": EntryPhase(phase).value,
+        "amount_fen": amount_fen,
+        "occurred_on": dt.date.fromisoformat(str(occurred_on)).isoformat(),
+        "counterparty_id": str(UUID(str(counterparty_id))),
+        "previous_hash": previous_hash,
+    }
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+class Account(NuanxinAggregate):
+    """Balances are kept per side, as TigerBeetle does, so that the double-entry invariant
+    (all debits equal all credits) can be checked by summing them."""
+
+    @staticmethod
+    def external_id(name: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/nuanxin/ledger/external/{name.strip()}")
+
+    @staticmethod
+    def beneficiary_id(family_id: UUID) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/nuanxin/ledger/beneficiary/{family_id}")
+
+    @classmethod
+    def open_fund(
+        cls,
+        fund_id: UUID,
+        *,
+        name: str,
+        source: FundSource | str,
+        programme: Programme | str,
+        region_code: str,
+    ) -> Account:
+        return cls(
+            id=fund_id,
+            kind=AccountKind.FUND,
+            name=_check_name(name),
+            source=_parse(FundSource, source, field="source"),
+            programme=_parse(Programme, programme, field="programme"),
+            region_code=parse_region_code(region_code),
+            family_id=None,
+        )
+
+    @classmethod
+    def open_external(cls, name: str) -> Account:
+        """Donors, the treasury, insurers: opened on first use under an id derived from the
+        name, so that two requests naming the same payer reach the same account."""
+        name = _check_name(name, field="payer")
+        return cls(
+            id=cls.external_id(name),
+            kind=AccountKind.EXTERNAL,
+            name=name,
+            source=None,
+            programme=None,
+            region_code=None,
+            family_id=None,
+        )
+
+    @classmethod
+    def open_beneficiary(cls, family_id: UUID) -> Account:
+        return cls(
+            id=cls.beneficiary_id(family_id),
+            kind=AccountKind.BENEFICIARY,
+            # The ledger names a family by its id only: no personal data in the ledger.
+            name=f"family {family_id}",
+            source=None,
+            programme=None,
+            region_code=None,
+            family_id=family_id,
+        )
+
+    @event("Opened")
+    def __init__(
+        self,
+        id: UUID,
+        kind: AccountKind,
+        name: str,
+        source: FundSource | None,
+        programme: Programme | None,
+        region_code: str | None,
+        family_id: UUID | None,
+    ) -> None:
+        self.kind = AccountKind(kind)
+        self.name = name
+        self.source = None if source is None else FundSource(source)
+        self.programme = None if programme is None else Programme(programme)
+        self.region_code = region_code
+        self.family_id = family_id
+        self.posted_debits = 0
+        self.posted_credits = 0
+        self.pending_debits = 0
+        self.pending_credits = 0
+        self.last_hash = GENESIS_HASH
+
+    @property
+    def posted(self) -> int:
+        """As a fund sees it: money in is a credit, so the balance is credits less debits."""
+        return self.posted_credits - self.posted_debits
+
+    @property
+    def pending(self) -> int:
+        return self.pending_credits - self.pending_debits
+
+    @property
+    def available(self) -> int:
+        """Reserved debits count against what can be spent; reserved credits do not count
+        until posted, since they may yet be voided."""
+        return self.posted - self.pending_debits
+
+    @property
+    def may_go_negative(self) -> bool:
+        return self.kind == AccountKind.EXTERNAL
+
+    def check_can_pay(self, amount_fen: int) -> None:
+        if not self.may_go_negative and amount_fen > self.available:
+            raise InsufficientFundsError(self.id, self.name, self.available, amount_fen)
+
+    def debit(
+        self,
+        *,
+        transfer_id: UUID,
+        counterparty_id: UUID,
+        amount_fen: int,
+        occurred_on: dt.date,
+        phase: EntryPhase = EntryPhase.POSTED,
+    ) -> None:
+        _check_amount(amount_fen)
+        if phase in _SETTLING_PHASES:
+            self._check_pending(Side.DEBIT, self.pending_debits, amount_fen)
+        else:
+            self.check_can_pay(amount_fen)
+        self._enter(Side.DEBIT, phase, transfer_id, counterparty_id, amount_fen, occurred_on)
+
+    def credit(
+        self,
+        *,
+        transfer_id: UUID,
+        counterparty_id: UUID,
+        amount_fen: int,
+        occurred_on: dt.date,
+        phase: EntryPhase = EntryPhase.POSTED,
+    ) -> None:
+        _check_amount(amount_fen)
+        if phase in _SETTLING_PHASES:
+            self._check_pending(Side.CREDIT, self.pending_credits, amount_fen)
+        self._enter(Side.CREDIT, phase, transfer_id, counterparty_id, amount_fen, occurred_on)
+
+    def _check_pending(self, side: Side, pending_fen: int, amount_fen: int) -> None:
+        """Settling more than is reserved would leave a negative pending total."""
+        if amount_fen > pending_fen:
+            raise RuleViolatedError(
+                f"account {self.id} has only {yuan_from_fen(pending_fen)} of pending {side}s, "
+                f"less than the {yuan_from_fen(amount_fen)} to settle"
+            )
+
+    def _enter(
+        self,
+        side: Side,
+        phase: EntryPhase,
+        transfer_id: UUID,
+        counterparty_id: UUID,
+        amount_fen: int,
+        occurred_on: dt.date,
+    ) -> None:
+        # The hash is computed before the event exists, on the version the event will get.
+        entry_hash = ledger_entry_hash(
+            account_id=self.id,
+            version=self.version + 1,
+            transfer_id=transfer_id,
+            side=side,
+            phase=phase,
+            amount_fen=amount_fen,
+            occurred_on=occurred_on,
+            counterparty_id=counterparty_id,
+            previous_hash=self.last_hash,
+        )
+        self._entry_recorded(
+            transfer_id=transfer_id,
+            counterparty_id=counterparty_id,
+            side=side,
+            phase=phase,
+            amount_fen=amount_fen,
+            occurred_on=occurred_on,
+            previous_hash=self.last_hash,
+            entry_hash=entry_hash,
+        )
+
+    @event("EntryRecorded")
+    def _entry_recorded(
+        self,
+        transfer_id: UUID,
+        counterparty_id: UUID,
+        side: Side,
+        phase: EntryPhase,
+        amount_fen: int,
+        occurred_on: dt.date,
+        previous_hash: str,
+        entry_hash: str,
+    ) -> None:
+        posted_sign, pending_sign = _PHASE_EFFECT[EntryPhase(phase)]
+        if Side(side) == Side.DEBIT:
+            self.posted_debits += posted_sign * amount_fen
+            self.pending_debits += pending_sign * amount_fen
+        else:
+            self.posted_credits += posted_sign * amount_fen
+            self.pending_credits += pending_sign * amount_fen
+        self.last_hash = entry_hash
