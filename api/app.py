@@ -19,12 +19,7 @@ from infrastructure.settings import Settings
 log = structlog.get_logger(__name__)
 
 
-def create_app(
-    settings: Settings | None = None,
-    *,
-    run_projections: bool = True,
-    runtime: Runtime | None = None,
-) -> FastAPI:
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """The service. Given a runtime, it serves that one and leaves closing it to the caller."""
     settings = settings or (runtime.settings if runtime else Settings())
     configure_logging(settings.log_level)
@@ -32,7 +27,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = runtime is None
-        app.state.runtime = runtime or open_runtime(settings, run_projections=run_projections)
+        app.state.runtime = runtime or open_runtime(
+            settings, run_projections=settings.run_projections
+        )
         log.info("service_started", backend="postgres" if settings.uses_postgres else "sqlite")
         try:
             yield

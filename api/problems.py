@@ -88,11 +88,10 @@ def _message(item: dict[str, Any]) -> str:
 
 async def domain_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
-    for error_class, status, title in STATUS_BY_ERROR:
-        if isinstance(error, error_class):
-            break
-    else:
-        status, title = 400, "Bad request"
+    status, title = next(
+        ((status, title) for kind, status, title in STATUS_BY_ERROR if isinstance(error, kind)),
+        (400, "Bad request"),
+    )
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if error.field is not None:
@@ -123,7 +122,9 @@ async def projections_behind(_: Request, error: Exception) -> JSONResponse:
 async def storage_unavailable(_: Request, error: Exception) -> JSONResponse:
     log.error("storage_unavailable", error=str(error))
     return problem(
-        503, "Storage unavailable", "the database did not answer; try again",
+        503,
+        "Storage unavailable",
+        "the database did not answer; try again",
         headers={"Retry-After": "2"},
     )
 

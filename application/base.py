@@ -50,8 +50,6 @@ Decision = tuple[Sequence[Aggregate], dict[str, Any]]
 
 class NuanxinBase(Application[UUID]):
     name = "nuanxin"
-    is_snapshotting_enabled = True
-    snapshotting_intervals: dict[type[Aggregate], int] = {}
 
     def __init__(self, env: Mapping[str, str], clock: BusinessClock) -> None:
         super().__init__(env)
@@ -74,7 +72,7 @@ class NuanxinBase(Application[UUID]):
     def load(self, aggregate_id: UUID, kind: type[Any], what: str) -> Any:
         """The aggregate of the given class, or our NotFoundError."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"{what} {aggregate_id} not found") from None
         if not isinstance(aggregate, kind):
@@ -124,10 +122,9 @@ class NuanxinBase(Application[UUID]):
 
     def _replay(self, stored_id: UUID, request_hash: str) -> CommandResult | None:
         try:
-            stored = self.repository.get(stored_id)
+            stored: Any = self.repository.get(stored_id)
         except AggregateNotFoundError:
             return None
-        assert isinstance(stored, IdempotentResponse)
         if stored.fingerprint != request_hash:
             raise IdempotencyKeyReusedError()
         return CommandResult(body=stored.body, replayed=True)

@@ -13,7 +13,7 @@ from application.principal import CASE_READERS, CASE_WRITERS, Principal
 from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
 from domain.resident_index import ResidentIndex
-from domain.values import FamilyCategory, Relation
+from domain.values import FamilyCategory, Relation, check_not_future
 
 
 class CaseCommands(NuanxinBase):
@@ -49,7 +49,7 @@ class CaseCommands(NuanxinBase):
             raise PermissionDeniedError(
                 f"region {region_code} is outside your region", field="region_code"
             )
-        on = registered_on or self.today()
+        on = self._past_or_today(registered_on, "registered_on")
         people = [("head", {**head, "relation": Relation.HEAD.value})] + [
             (f"members.{i}", member) for i, member in enumerate(members)
         ]
@@ -88,7 +88,7 @@ class CaseCommands(NuanxinBase):
         idempotency_key: str | None = None,
     ) -> CommandResult:
         principal.require(*CASE_WRITERS)
-        on = added_on or self.today()
+        on = self._past_or_today(added_on, "added_on")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -115,6 +115,7 @@ class CaseCommands(NuanxinBase):
         *,
         expected_version: int | None = None,
     ) -> CommandResult:
+        check_not_future(died_on, self.today(), field="died_on")
         return self._change_family(
             principal,
             family_id,
@@ -132,7 +133,7 @@ class CaseCommands(NuanxinBase):
         *,
         expected_version: int | None = None,
     ) -> CommandResult:
-        on = assigned_on or self.today()
+        on = self._past_or_today(assigned_on, "assigned_on")
         return self._change_family(
             principal,
             family_id,
@@ -151,6 +152,7 @@ class CaseCommands(NuanxinBase):
         expires_on: dt.date,
         expected_version: int | None = None,
     ) -> CommandResult:
+        check_not_future(signed_on, self.today(), field="signed_on")
         return self._change_family(
             principal,
             family_id,
@@ -167,6 +169,7 @@ class CaseCommands(NuanxinBase):
         granted_on: dt.date,
         expected_version: int | None = None,
     ) -> CommandResult:
+        check_not_future(granted_on, self.today(), field="granted_on")
         return self._change_family(
             principal,
             family_id,
@@ -184,7 +187,7 @@ class CaseCommands(NuanxinBase):
         reason: str = "",
         expected_version: int | None = None,
     ) -> CommandResult:
-        on = transferred_on or self.today()
+        on = self._past_or_today(transferred_on, "transferred_on")
         return self._change_family(
             principal,
             family_id,
@@ -201,7 +204,7 @@ class CaseCommands(NuanxinBase):
         closed_on: dt.date | None = None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        on = closed_on or self.today()
+        on = self._past_or_today(closed_on, "closed_on")
         return self._change_family(
             principal, family_id, expected_version, lambda family: family.close(reason, on)
         )
@@ -216,7 +219,7 @@ class CaseCommands(NuanxinBase):
         expected_version: int | None = None,
     ) -> CommandResult:
         principal.require(*CASE_WRITERS)
-        on = reopened_on or self.today()
+        on = self._past_or_today(reopened_on, "reopened_on")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -231,6 +234,11 @@ class CaseCommands(NuanxinBase):
         return self.execute(principal, decide)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _past_or_today(self, day: dt.date | None, field: str) -> dt.date:
+        """Business dates default to today and are never in the future."""
+        today = self.today()
+        return today if day is None else check_not_future(day, today, field=field)
 
     def _change_family(
         self,

@@ -68,7 +68,14 @@ class ServiceCommands(CaseCommands):
             decide,
             idempotency_key=idempotency_key,
             fingerprint=(
-                "record_service", str(family_id), kind, occasion, occurred_on, staff, summary, goods
+                "record_service",
+                str(family_id),
+                kind,
+                occasion,
+                occurred_on,
+                staff,
+                summary,
+                goods,
             ),
         )
 

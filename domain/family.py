@@ -108,7 +108,10 @@ class Family(NuanxinAggregate):
         self.members[member_id] = {**self.members[member_id], "deceased_on": died_on.isoformat()}
 
     def assign_contacts(
-        self, township_contact: dict[str, Any], village_contact: dict[str, Any], assigned_on: dt.date
+        self,
+        township_contact: dict[str, Any],
+        village_contact: dict[str, Any],
+        assigned_on: dt.date,
     ) -> None:
         self.check_open()
         self._contacts_assigned(
@@ -119,7 +122,10 @@ class Family(NuanxinAggregate):
 
     @event("ContactsAssigned")
     def _contacts_assigned(
-        self, township_contact: dict[str, Any], village_contact: dict[str, Any], assigned_on: dt.date
+        self,
+        township_contact: dict[str, Any],
+        village_contact: dict[str, Any],
+        assigned_on: dt.date,
     ) -> None:
         self.contacts = {
             "township_contact": township_contact,
@@ -176,12 +182,8 @@ class Family(NuanxinAggregate):
         self.region_code = to_region_code
 
     def close(self, reason: str, closed_on: dt.date) -> None:
+        # Case files are often entered after the fact, so closure may predate registration.
         self.check_open()
-        if closed_on < self.registered_on:
-            raise InvalidValueError(
-                f"closed_on is before the family was registered ({self.registered_on})",
-                field="closed_on",
-            )
         self._closed(reason=reason, closed_on=closed_on)
 
     @event("Closed")

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from enum import StrEnum
+from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
@@ -106,7 +107,9 @@ _ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
 
 
 class InsufficientFundsError(RuleViolatedError):
-    def __init__(self, account_id: UUID, account_name: str, available_fen: int, asked_fen: int):
+    def __init__(
+        self, account_id: UUID, account_name: str, available_fen: int, asked_fen: int
+    ) -> None:
         super().__init__(
             f"account {account_id} ({account_name}) has {yuan_from_fen(available_fen)} available, "
             f"less than the {yuan_from_fen(asked_fen)} asked"
@@ -121,18 +124,19 @@ class RingFenceViolatedError(RuleViolatedError):
 
 
 class AccountKindMismatchError(RuleViolatedError):
-    pass
+    """Receipts come from outside into a fund, allocations go between funds, payments go from a
+    fund to a family; nothing else moves money."""
 
 
 class TransferNotPendingError(RuleViolatedError):
-    def __init__(self, transfer_id: UUID, state: TransferState):
+    def __init__(self, transfer_id: UUID, state: TransferState) -> None:
         super().__init__(f"transfer {transfer_id} is {state}, not pending; it is settled once")
         self.transfer_id = transfer_id
         self.state = state
 
 
 class TransferNotReversibleError(RuleViolatedError):
-    pass
+    """Only a posted transfer that is not itself a reversal is reversed, and only once."""
 
 
 # -- the hash chain -------------------------------------------------------------------------
@@ -285,6 +289,7 @@ class Account(NuanxinAggregate):
         occurred_on: dt.date,
         phase: EntryPhase = EntryPhase.POSTED,
     ) -> None:
+        """Settling a reservation needs no funds check: they were checked when it was made."""
         _check_amount(amount_fen)
         if phase in _SETTLING_PHASES:
             self._check_pending(Side.DEBIT, self.pending_debits, amount_fen)
@@ -366,3 +371,359 @@ class Account(NuanxinAggregate):
             self.posted_credits += posted_sign * amount_fen
             self.pending_credits += pending_sign * amount_fen
         self.last_hash = entry_hash
+
+
+# -- transfers ------------------------------------------------------------------------------
+
+
+class Transfer(NuanxinAggregate):
+    """Made only through the functions below, which enter both of its sides on the accounts."""
+
+    @staticmethod
+    def id_for(scope: str, idempotency_key: str | None) -> UUID:
+        """A retried request carries the same key and so names the same transfer, which the
+        event store then refuses to record twice."""
+        if idempotency_key is None:
+            return uuid4()
+        return uuid5(NAMESPACE_URL, f"/nuanxin/transfers/{scope}/{idempotency_key}")
+
+    @staticmethod
+    def reversal_id(original_id: UUID) -> UUID:
+        """One possible id per original, so that two concurrent reversals conflict on save."""
+        return uuid5(NAMESPACE_URL, f"/nuanxin/transfers/reversal/{original_id}")
+
+    @event("Recorded")
+    def __init__(
+        self,
+        id: UUID,
+        kind: TransferKind,
+        from_account_id: UUID,
+        to_account_id: UUID,
+        amount_fen: int,
+        memo: str,
+        occurred_on: dt.date,
+        cause: Cause,
+        state: TransferState,
+        reverses: UUID | None,
+    ) -> None:
+        self.kind = TransferKind(kind)
+        self.from_account_id = from_account_id
+        self.to_account_id = to_account_id
+        self.amount_fen = amount_fen
+        self.memo = memo
+        self.occurred_on = occurred_on
+        self.cause = dict(cause)
+        self.state = TransferState(state)
+        self.posted_on = occurred_on if self.state == TransferState.POSTED else None
+        self.voided_on: dt.date | None = None
+        self.void_reason: str | None = None
+        self.reverses = reverses
+        self.reversed_by: UUID | None = None
+
+    def check_pending(self) -> None:
+        if self.state != TransferState.PENDING:
+            raise TransferNotPendingError(self.id, self.state)
+
+    def post(self, posted_on: dt.date) -> None:
+        self.check_pending()
+        _check_not_before(posted_on, self.occurred_on, field="posted_on")
+        self._posted(posted_on=posted_on)
+
+    @event("Posted")
+    def _posted(self, posted_on: dt.date) -> None:
+        self.state = TransferState.POSTED
+        self.posted_on = posted_on
+
+    def void(self, voided_on: dt.date, reason: str) -> None:
+        self.check_pending()
+        _check_not_before(voided_on, self.occurred_on, field="voided_on")
+        if not reason.strip():
+            raise InvalidValueError("a void needs a reason", field="reason")
+        self._voided(voided_on=voided_on, reason=reason)
+
+    @event("Voided")
+    def _voided(self, voided_on: dt.date, reason: str) -> None:
+        self.state = TransferState.VOIDED
+        self.voided_on = voided_on
+        self.void_reason = reason
+
+    def mark_reversed(self, reversal_id: UUID, reversed_on: dt.date) -> None:
+        posted_on = self.posted_on
+        if self.state != TransferState.POSTED or posted_on is None:
+            hint = "; void it instead" if self.state == TransferState.PENDING else ""
+            raise TransferNotReversibleError(
+                f"transfer {self.id} is {self.state}; only a posted transfer is reversed{hint}"
+            )
+        if self.kind == TransferKind.REVERSAL:
+            # Reversing a reversal would loop; a fresh transfer says what is meant.
+            raise TransferNotReversibleError(
+                f"transfer {self.id} is itself a reversal; record a new transfer instead"
+            )
+        if self.reversed_by is not None:
+            raise TransferNotReversibleError(
+                f"transfer {self.id} is already reversed by transfer {self.reversed_by}"
+            )
+        _check_not_before(reversed_on, posted_on, field="reversed_on")
+        self._reversed(reversal_id=reversal_id, reversed_on=reversed_on)
+
+    @event("Reversed")
+    def _reversed(self, reversal_id: UUID, reversed_on: dt.date) -> None:
+        self.reversed_by = reversal_id
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def transfer_connects_the_right_kinds_of_account(
+    kind: TransferKind, from_account: Account, to_account: Account
+) -> None:
+    expected_from, expected_to = _ROUTES[kind]
+    if from_account.kind != expected_from or to_account.kind != expected_to:
+        raise AccountKindMismatchError(
+            f"a {kind} goes from a {expected_from} account to a {expected_to} account, "
+            f"not from a {from_account.kind} account to a {to_account.kind} account"
+        )
+
+
+def allocation_stays_within_source_and_programme(
+    from_account: Account, to_account: Account
+) -> None:
+    if (from_account.source, from_account.programme) != (to_account.source, to_account.programme):
+        raise RingFenceViolatedError(
+            f"money of {from_account.source} for {from_account.programme} cannot go to a fund "
+            f"of {to_account.source} for {to_account.programme}: "
+            "ring-fenced money stays in its source and programme"
+        )
+
+
+def allocation_goes_down_to_a_sub_region(from_account: Account, to_account: Account) -> None:
+    """Strictly down: a move within one region would shift money between two of its funds (two
+    donors' projects, say) with no allocation decision behind it, and a move sideways or up
+    takes money from the region it was given to. Money goes back up only by reversing the
+    allocation that brought it, which stays linked to it."""
+    to_region = to_account.region_code or ""
+    if to_region == from_account.region_code or not to_region.startswith(
+        region_scope(from_account.region_code)
+    ):
+        raise RingFenceViolatedError(
+            f"money of region {from_account.region_code} goes only to its sub-regions, "
+            f"not to {to_region}"
+        )
+
+
+# -- the operations the application saves atomically ------------------------------------------
+# Each changes the transfer and both accounts in memory; the caller saves all three in one save,
+# so that either both entries and the transfer are recorded, or none of them.
+
+
+def record_transfer(
+    from_account: Account,
+    to_account: Account,
+    *,
+    transfer_id: UUID,
+    kind: TransferKind,
+    amount_fen: int,
+    memo: str,
+    occurred_on: dt.date,
+    cause: Cause,
+) -> Transfer:
+    """A single-phase transfer: posted at once."""
+    return _open(
+        from_account,
+        to_account,
+        transfer_id=transfer_id,
+        kind=kind,
+        amount_fen=amount_fen,
+        memo=memo,
+        occurred_on=occurred_on,
+        cause=cause,
+        state=TransferState.POSTED,
+    )
+
+
+def open_pending_transfer(
+    from_account: Account,
+    to_account: Account,
+    *,
+    transfer_id: UUID,
+    kind: TransferKind,
+    amount_fen: int,
+    memo: str,
+    occurred_on: dt.date,
+    cause: Cause,
+) -> Transfer:
+    """Reserves the amount on `from_account`, reducing what it has available, until the
+    transfer is posted or voided."""
+    return _open(
+        from_account,
+        to_account,
+        transfer_id=transfer_id,
+        kind=kind,
+        amount_fen=amount_fen,
+        memo=memo,
+        occurred_on=occurred_on,
+        cause=cause,
+        state=TransferState.PENDING,
+    )
+
+
+def post_pending_transfer(
+    transfer: Transfer, from_account: Account, to_account: Account, *, posted_on: dt.date
+) -> None:
+    _check_accounts(transfer, from_account, to_account)
+    transfer.post(posted_on)
+    _enter_both(
+        from_account,
+        to_account,
+        transfer.id,
+        transfer.amount_fen,
+        posted_on,
+        EntryPhase.POST_PENDING,
+    )
+
+
+def void_pending_transfer(
+    transfer: Transfer,
+    from_account: Account,
+    to_account: Account,
+    *,
+    voided_on: dt.date,
+    reason: str,
+) -> None:
+    _check_accounts(transfer, from_account, to_account)
+    transfer.void(voided_on, reason)
+    _enter_both(
+        from_account,
+        to_account,
+        transfer.id,
+        transfer.amount_fen,
+        voided_on,
+        EntryPhase.VOID_PENDING,
+    )
+
+
+def reverse_transfer(
+    original: Transfer,
+    from_account: Account,
+    to_account: Account,
+    *,
+    memo: str,
+    reversed_on: dt.date,
+    cause: Cause | None = None,
+) -> Transfer:
+    """A new transfer, linked to `original`, moving its amount back: `from_account` is the
+    original's receiving account and `to_account` its paying one. Ring-fencing does not apply,
+    since the money returns exactly where it came from; the funds check does, so an allocation
+    already spent below cannot be taken back. The cause defaults to the original's."""
+    if from_account.id != original.to_account_id or to_account.id != original.from_account_id:
+        raise ValueError(f"a reversal of transfer {original.id} runs between its own accounts")
+    reversal_id = Transfer.reversal_id(original.id)
+    original.mark_reversed(reversal_id, reversed_on)
+    _enter_both(
+        from_account, to_account, reversal_id, original.amount_fen, reversed_on, EntryPhase.POSTED
+    )
+    return Transfer(
+        id=reversal_id,
+        kind=TransferKind.REVERSAL,
+        from_account_id=from_account.id,
+        to_account_id=to_account.id,
+        amount_fen=original.amount_fen,
+        memo=memo,
+        occurred_on=reversed_on,
+        cause=original.cause if cause is None else cause,
+        state=TransferState.POSTED,
+        reverses=original.id,
+    )
+
+
+def _open(
+    from_account: Account,
+    to_account: Account,
+    *,
+    transfer_id: UUID,
+    kind: TransferKind,
+    amount_fen: int,
+    memo: str,
+    occurred_on: dt.date,
+    cause: Cause,
+    state: TransferState,
+) -> Transfer:
+    kind = TransferKind(kind)
+    if kind == TransferKind.REVERSAL:
+        raise ValueError("a reversal is made by reverse_transfer, which links it to its original")
+    transfer_connects_the_right_kinds_of_account(kind, from_account, to_account)
+    if kind == TransferKind.ALLOCATION:
+        allocation_stays_within_source_and_programme(from_account, to_account)
+        allocation_goes_down_to_a_sub_region(from_account, to_account)
+    phase = EntryPhase.PENDING if state == TransferState.PENDING else EntryPhase.POSTED
+    _enter_both(from_account, to_account, transfer_id, amount_fen, occurred_on, phase)
+    return Transfer(
+        id=transfer_id,
+        kind=kind,
+        from_account_id=from_account.id,
+        to_account_id=to_account.id,
+        amount_fen=amount_fen,
+        memo=memo,
+        occurred_on=occurred_on,
+        cause=cause,
+        state=state,
+        reverses=None,
+    )
+
+
+def _enter_both(
+    from_account: Account,
+    to_account: Account,
+    transfer_id: UUID,
+    amount_fen: int,
+    occurred_on: dt.date,
+    phase: EntryPhase,
+) -> None:
+    from_account.debit(
+        transfer_id=transfer_id,
+        counterparty_id=to_account.id,
+        amount_fen=amount_fen,
+        occurred_on=occurred_on,
+        phase=phase,
+    )
+    to_account.credit(
+        transfer_id=transfer_id,
+        counterparty_id=from_account.id,
+        amount_fen=amount_fen,
+        occurred_on=occurred_on,
+        phase=phase,
+    )
+
+
+def _check_accounts(transfer: Transfer, from_account: Account, to_account: Account) -> None:
+    # A mismatch is the caller's mistake, not a refusal the user could act on.
+    if (from_account.id, to_account.id) != (transfer.from_account_id, transfer.to_account_id):
+        raise ValueError(f"transfer {transfer.id} runs between other accounts")
+
+
+def _check_amount(amount_fen: int) -> None:
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise InvalidValueError("an amount must be a positive whole number of fen", field="amount")
+
+
+def _check_name(name: str, *, field: str = "name") -> str:
+    if not name.strip():
+        raise InvalidValueError(f"{field} must not be empty", field=field)
+    return name.strip()
+
+
+def _check_not_before(day: dt.date, earliest: dt.date, *, field: str) -> None:
+    if day < earliest:
+        raise InvalidValueError(f"{field} cannot be before {earliest}", field=field)
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _parse(vocabulary: type[_E], value: str, *, field: str) -> _E:
+    try:
+        return vocabulary(value)
+    except ValueError:
+        raise InvalidValueError(
+            f"{field} is one of: {', '.join(vocabulary)}", field=field
+        ) from None

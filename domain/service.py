@@ -40,7 +40,7 @@ class ServiceRecord(NuanxinAggregate):
     @event("Recorded")
     def __init__(
         self,
-        id: UUID,  # noqa: A002 -- the library takes the aggregate's id from this argument
+        id: UUID,
         family_id: UUID,
         region_code: str,
         kind: ServiceKind,

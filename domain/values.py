@@ -39,7 +39,7 @@ def region_scope(region_code: str | None) -> str:
 def parse_resident_id(text: str, *, field: str = "id_number") -> str:
     """An 18-character resident ID whose check character passes ISO 7064 MOD 11-2."""
     number = text.strip().upper()
-    if len(number) != 18 or not number[:17].isdigit() or not number[17] in "0123456789X":
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
         raise InvalidValueError(
             "a resident ID is 17 digits and a check character (digit or X)", field=field
         )

@@ -17,7 +17,6 @@ CIPHER_KEY_FILE = "cipher.key"
 EVENTS_DB_FILE = "events.sqlite3"
 
 
-
 class ConfigurationError(Exception):
     """The configuration cannot work; the message says what to set."""
 
@@ -81,8 +80,8 @@ def cipher_key(settings: Settings) -> str:
         return settings.cipher_key
     if settings.uses_postgres:
         raise ConfigurationError(
-            "NUANXIN_CIPHER_KEY is required with PostgreSQL "
-            '(make one with: python -c "import base64,os;print(base64.b64encode(os.urandom(32)).decode())")'
+            "NUANXIN_CIPHER_KEY is required with PostgreSQL (a base64 AES key; make one with "
+            "`python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())'`)"
         )
     return _embedded_cipher_key(settings.data_dir)
 

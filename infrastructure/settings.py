@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     log_level: str = "info"
     timezone: str | None = None
     read_your_writes_timeout: float = 10.0
+    run_projections: bool = True
 
     @field_validator("database_url")
     @classmethod

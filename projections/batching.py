@@ -9,11 +9,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Tracking, TTrackingRecorder
+from eventsourcing.persistence import Tracking, TrackingRecorder, TTrackingRecorder
 from eventsourcing.projection import Projection
 
-PositionedEvent = tuple[DomainEvent, int]
+
+class ProjectionView(TrackingRecorder, ABC):
+    """A materialised view that can be emptied and rebuilt from the event log."""
+
+    @abstractmethod
+    def clear(self, application_name: str) -> None:
+        """Deletes every row and the tracking position of `application_name`."""
+
+
+PositionedEvent = tuple[Any, int]
 """A domain event with its notification id in the application's log."""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from uuid import UUID
 
 import structlog
 from eventsourcing.application import Application
@@ -25,7 +26,7 @@ class ProjectionLagError(Exception):
 class ProjectionRunner:
     def __init__(
         self,
-        app: Application[object],
+        app: Application[UUID],
         projection: BatchProjection[TrackingRecorder],
         *,
         batch_size: int = 1000,
@@ -92,7 +93,9 @@ class ProjectionRunner:
         self._wake.set()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"projection-{self.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"projection-{self.name}", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -107,7 +110,7 @@ class ProjectionRunner:
             self._wake.clear()
             try:
                 covered = self.run_once()
-            except Exception as error:  # noqa: BLE001 -- a live worker logs, backs off and retries
+            except Exception as error:
                 self.last_error = f"{type(error).__name__}: {error}"
                 log.exception("projection_failed", projection=self.name)
                 self._stopping.wait(backoff)
@@ -129,7 +132,7 @@ class ReadYourWrites:
 
     def __init__(
         self,
-        app: Application[object],
+        app: Application[UUID],
         view: TrackingRecorder,
         runner: ProjectionRunner | None,
         timeout: float,

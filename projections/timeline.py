@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
 from domain.family import Family
 from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
 from domain.values import FamilyStatus
-from projections.batching import BatchProjection, PositionedEvent
+from projections.batching import BatchProjection, PositionedEvent, ProjectionView
 
 CATEGORY_LABELS = {
     "bereaved": "失独家庭",
@@ -101,7 +100,7 @@ class DirectoryPage:
     total: int
 
 
-class TimelineView(TrackingRecorder, ABC):
+class TimelineView(ProjectionView, ABC):
     @abstractmethod
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
         """Writes the changes and the tracking position in one transaction."""
@@ -140,192 +139,263 @@ def details_json(details: dict[str, Any]) -> str:
     return json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)
 
 
-class TimelineProjection(BatchProjection[TimelineView]):
-    name = "timeline"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Family.Registered,
-            Family.MemberAdded,
-            Family.MemberDeceased,
-            Family.ContactsAssigned,
-            Family.FamilyDoctorSigned,
-            Family.GreenChannelGranted,
-            Family.Transferred,
-            Family.Closed,
-            Family.Reopened,
-            ServiceRecord.Recorded,
-            ServiceRecord.Corrected,
-            ServiceRecord.Voided,
+@dataclass(frozen=True)
+class Envelope:
+    """What every entry takes from the stored event itself."""
+
+    position: int
+    source_id: str
+    recorded_at: str
+    actor: str
+    actor_id: str
+
+    @classmethod
+    def of(cls, event: Any, position: int) -> Envelope:
+        return cls(
+            position=position,
+            source_id=str(event.originator_id),
+            recorded_at=utc_text(event.timestamp),
+            actor=getattr(event, "actor_name", "system"),
+            actor_id=getattr(event, "actor_id", "system"),
+        )
+
+    def entry(
+        self,
+        event: str,
+        occurred_on: dt.date | None,
+        summary: str | None,
+        details: dict[str, Any],
+        *,
+        family_id: str | None = None,
+        **flags: bool,
+    ) -> Entry:
+        return Entry(
+            position=self.position,
+            event=event,
+            source_id=self.source_id,
+            family_id=family_id,
+            occurred_on=occurred_on.isoformat() if occurred_on else None,
+            recorded_at=self.recorded_at,
+            actor=self.actor,
+            actor_id=self.actor_id,
+            summary=summary,
+            details=details,
+            **flags,
+        )
+
+
+def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    head = next(m for m in event.members if m["relation"] == "head")
+    category = str(event.category)
+    label = CATEGORY_LABELS.get(category, category)
+    changes.entries.append(
+        on.entry(
+            "FamilyRegistered",
+            event.registered_on,
+            f"登记{label}，户主{head['name']}，共{len(event.members)}人",
+            {"region_code": event.region_code, "category": category, "address": event.address},
+            family_id=on.source_id,
         )
     )
+    row = {
+        "region_code": event.region_code,
+        "category": category,
+        "status": FamilyStatus.OPEN.value,
+        "head_name": head["name"],
+        "registered_on": event.registered_on.isoformat(),
+        "updated_at": on.recorded_at,
+    }
+    changes.directory.append(DirectoryChange(on.source_id, row, is_new=True))
+
+
+def _member_added(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    member = event.member
+    summary = f"新增家庭成员{member['name']}（{member['relation']}）"
+    details = {"member_id": member["member_id"], "relation": member["relation"]}
+    changes.entries.append(
+        on.entry("MemberAdded", event.added_on, summary, details, family_id=on.source_id)
+    )
+
+
+def _member_deceased(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "MemberDeceased",
+            event.died_on,
+            f"家庭成员{event.name}去世",
+            {"member_id": event.member_id},
+            family_id=on.source_id,
+        )
+    )
+
+
+def _contacts_assigned(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    township, village = event.township_contact, event.village_contact
+    changes.entries.append(
+        on.entry(
+            "ContactsAssigned",
+            event.assigned_on,
+            f"落实双岗联系人：乡镇{township['name']}，村（社区）{village['name']}",
+            {"township_contact": township, "village_contact": village},
+            family_id=on.source_id,
+        )
+    )
+
+
+def _family_doctor_signed(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "FamilyDoctorSigned",
+            event.signed_on,
+            f"签约家庭医生{event.doctor}（{event.institution}），至{event.expires_on}",
+            {
+                "doctor": event.doctor,
+                "institution": event.institution,
+                "expires_on": event.expires_on.isoformat(),
+            },
+            family_id=on.source_id,
+        )
+    )
+
+
+def _green_channel_granted(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "GreenChannelGranted",
+            event.granted_on,
+            f"开通就医绿色通道：{event.hospital}",
+            {"hospital": event.hospital},
+            family_id=on.source_id,
+        )
+    )
+
+
+def _transferred(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "FamilyTransferred",
+            event.transferred_on,
+            f"由{event.from_region_code}转至{event.to_region_code}",
+            {
+                "from_region_code": event.from_region_code,
+                "to_region_code": event.to_region_code,
+                "reason": event.reason,
+            },
+            family_id=on.source_id,
+        )
+    )
+    changes.directory.append(
+        DirectoryChange(
+            on.source_id, {"region_code": event.to_region_code, "updated_at": on.recorded_at}
+        )
+    )
+
+
+def _closed(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "FamilyClosed",
+            event.closed_on,
+            f"结案：{event.reason}",
+            {"reason": event.reason},
+            family_id=on.source_id,
+        )
+    )
+    changes.directory.append(
+        DirectoryChange(
+            on.source_id, {"status": FamilyStatus.CLOSED.value, "updated_at": on.recorded_at}
+        )
+    )
+
+
+def _reopened(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "FamilyReopened",
+            event.reopened_on,
+            f"重新立案：{event.reason}" if event.reason else "重新立案",
+            {"reason": event.reason},
+            family_id=on.source_id,
+        )
+    )
+    changes.directory.append(
+        DirectoryChange(
+            on.source_id, {"status": FamilyStatus.OPEN.value, "updated_at": on.recorded_at}
+        )
+    )
+
+
+def _service_recorded(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "ServiceRecorded",
+            event.occurred_on,
+            event.summary,
+            service_details(event.__dict__),
+            family_id=str(event.family_id),
+            is_service_version=True,
+        )
+    )
+
+
+def _service_corrected(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    # Family, date and summary not named by the correction are copied by the view from
+    # the version it supersedes.
+    new_date = event.changes.get("occurred_on")
+    changes.entries.append(
+        on.entry(
+            "ServiceCorrected",
+            dt.date.fromisoformat(str(new_date)) if new_date else None,
+            event.changes.get("summary"),
+            {"reason": event.reason, "changes": service_details(event.changes)},
+            is_service_version=True,
+            supersedes_service=True,
+        )
+    )
+
+
+def _service_voided(event: Any, on: Envelope, changes: TimelineChanges) -> None:
+    changes.entries.append(
+        on.entry(
+            "ServiceVoided",
+            None,
+            f"作废：{event.reason}",
+            {"reason": event.reason},
+            voids_service=True,
+        )
+    )
+
+
+Describer = Callable[[Any, Envelope, TimelineChanges], None]
+
+DESCRIBERS: dict[type[Any], Describer] = {
+    getattr(Family, "Registered"): _registered,
+    getattr(Family, "MemberAdded"): _member_added,
+    getattr(Family, "MemberDeceased"): _member_deceased,
+    getattr(Family, "ContactsAssigned"): _contacts_assigned,
+    getattr(Family, "FamilyDoctorSigned"): _family_doctor_signed,
+    getattr(Family, "GreenChannelGranted"): _green_channel_granted,
+    getattr(Family, "Transferred"): _transferred,
+    getattr(Family, "Closed"): _closed,
+    getattr(Family, "Reopened"): _reopened,
+    getattr(ServiceRecord, "Recorded"): _service_recorded,
+    getattr(ServiceRecord, "Corrected"): _service_corrected,
+    getattr(ServiceRecord, "Voided"): _service_voided,
+}
+"""The events a timeline shows (the library defines event classes at run time, hence getattr)."""
+
+
+class TimelineProjection(BatchProjection[TimelineView]):
+    name = "timeline"
+    topics = tuple(get_topic(event_class) for event_class in DESCRIBERS)
 
     def process_batch(self, events: Sequence[PositionedEvent], tracking: Tracking) -> None:
         changes = TimelineChanges()
         for domain_event, position in events:
-            self.describe(domain_event, position, changes)
+            DESCRIBERS[type(domain_event)](
+                domain_event, Envelope.of(domain_event, position), changes
+            )
         self.view.apply(changes, tracking)
-
-    def describe(self, event: DomainEvent, position: int, changes: TimelineChanges) -> None:
-        common = {
-            "position": position,
-            "source_id": str(event.originator_id),
-            "recorded_at": utc_text(event.timestamp),
-            "actor": getattr(event, "actor_name", "system"),
-            "actor_id": getattr(event, "actor_id", "system"),
-        }
-        family_id = str(event.originator_id)
-        if isinstance(event, Family.Registered):
-            head = next(m for m in event.members if m["relation"] == "head")
-            label = CATEGORY_LABELS.get(str(event.category), str(event.category))
-            changes.entries.append(
-                Entry(
-                    event="FamilyRegistered",
-                    family_id=family_id,
-                    occurred_on=event.registered_on.isoformat(),
-                    summary=f"登记{label}，户主{head['name']}，共{len(event.members)}人",
-                    details={
-                        "region_code": event.region_code,
-                        "category": str(event.category),
-                        "address": event.address,
-                    },
-                    **common,
-                )
-            )
-            changes.directory.append(
-                DirectoryChange(
-                    family_id,
-                    {
-                        "region_code": event.region_code,
-                        "category": str(event.category),
-                        "status": FamilyStatus.OPEN.value,
-                        "head_name": head["name"],
-                        "registered_on": event.registered_on.isoformat(),
-                        "updated_at": common["recorded_at"],
-                    },
-                    is_new=True,
-                )
-            )
-        elif isinstance(event, Family.MemberAdded):
-            member = event.member
-            self._family_entry(
-                changes, "MemberAdded", family_id, event.added_on,
-                f"新增家庭成员{member['name']}（{member['relation']}）",
-                {"member_id": member["member_id"], "relation": member["relation"]}, common,
-            )
-        elif isinstance(event, Family.MemberDeceased):
-            self._family_entry(
-                changes, "MemberDeceased", family_id, event.died_on,
-                f"家庭成员{event.name}去世", {"member_id": event.member_id}, common,
-            )
-        elif isinstance(event, Family.ContactsAssigned):
-            township, village = event.township_contact, event.village_contact
-            self._family_entry(
-                changes, "ContactsAssigned", family_id, event.assigned_on,
-                f"落实双岗联系人：乡镇{township['name']}，村（社区）{village['name']}",
-                {"township_contact": township, "village_contact": village}, common,
-            )
-        elif isinstance(event, Family.FamilyDoctorSigned):
-            self._family_entry(
-                changes, "FamilyDoctorSigned", family_id, event.signed_on,
-                f"签约家庭医生{event.doctor}（{event.institution}），至{event.expires_on}",
-                {"doctor": event.doctor, "institution": event.institution,
-                 "expires_on": event.expires_on.isoformat()}, common,
-            )
-        elif isinstance(event, Family.GreenChannelGranted):
-            self._family_entry(
-                changes, "GreenChannelGranted", family_id, event.granted_on,
-                f"开通就医绿色通道：{event.hospital}", {"hospital": event.hospital}, common,
-            )
-        elif isinstance(event, Family.Transferred):
-            self._family_entry(
-                changes, "FamilyTransferred", family_id, event.transferred_on,
-                f"由{event.from_region_code}转至{event.to_region_code}",
-                {"from_region_code": event.from_region_code,
-                 "to_region_code": event.to_region_code, "reason": event.reason}, common,
-            )
-            changes.directory.append(
-                DirectoryChange(family_id, {"region_code": event.to_region_code,
-                                            "updated_at": common["recorded_at"]})
-            )
-        elif isinstance(event, Family.Closed):
-            self._family_entry(
-                changes, "FamilyClosed", family_id, event.closed_on,
-                f"结案：{event.reason}", {"reason": event.reason}, common,
-            )
-            changes.directory.append(
-                DirectoryChange(family_id, {"status": FamilyStatus.CLOSED.value,
-                                            "updated_at": common["recorded_at"]})
-            )
-        elif isinstance(event, Family.Reopened):
-            self._family_entry(
-                changes, "FamilyReopened", family_id, event.reopened_on,
-                f"重新立案：{event.reason}" if event.reason else "重新立案",
-                {"reason": event.reason}, common,
-            )
-            changes.directory.append(
-                DirectoryChange(family_id, {"status": FamilyStatus.OPEN.value,
-                                            "updated_at": common["recorded_at"]})
-            )
-        elif isinstance(event, ServiceRecord.Recorded):
-            changes.entries.append(
-                Entry(
-                    event="ServiceRecorded",
-                    family_id=str(event.family_id),
-                    occurred_on=event.occurred_on.isoformat(),
-                    summary=event.summary,
-                    details=service_details(event.__dict__),
-                    is_service_version=True,
-                    **common,
-                )
-            )
-        elif isinstance(event, ServiceRecord.Corrected):
-            new_date = event.changes.get("occurred_on")
-            changes.entries.append(
-                Entry(
-                    event="ServiceCorrected",
-                    family_id=None,
-                    occurred_on=str(new_date) if new_date else None,
-                    summary=event.changes.get("summary"),
-                    details={"reason": event.reason, "changes": service_details(event.changes)},
-                    is_service_version=True,
-                    supersedes_service=True,
-                    **common,
-                )
-            )
-        elif isinstance(event, ServiceRecord.Voided):
-            changes.entries.append(
-                Entry(
-                    event="ServiceVoided",
-                    family_id=None,
-                    occurred_on=None,
-                    summary=f"作废：{event.reason}",
-                    details={"reason": event.reason},
-                    voids_service=True,
-                    **common,
-                )
-            )
-
-    @staticmethod
-    def _family_entry(
-        changes: TimelineChanges,
-        name: str,
-        family_id: str,
-        occurred_on: dt.date,
-        summary: str,
-        details: dict[str, Any],
-        common: dict[str, Any],
-    ) -> None:
-        changes.entries.append(
-            Entry(
-                event=name,
-                family_id=family_id,
-                occurred_on=occurred_on.isoformat(),
-                summary=summary,
-                details=details,
-                **common,
-            )
-        )
 
 
 def service_details(values: dict[str, Any]) -> dict[str, Any]:

@@ -43,10 +43,19 @@ class SQLTimelineView(TimelineView):
 
     statements: TimelineStatements
     datastore: Datastore
+    tracking_table: str
 
     if TYPE_CHECKING:  # provided by the backend's tracking recorder
 
         def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
+
+    def clear(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in self.statements.clear_tables():
+                cursor.execute(statement)
+            cursor.execute(
+                self.statements.clear_tracking(self.tracking_table), {"name": application_name}
+            )
 
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -79,7 +88,14 @@ class SQLTimelineView(TimelineView):
             return directory_page(cursor.fetchall(), total)
 
 
-DIRECTORY_COLUMNS = ("region_code", "category", "status", "head_name", "registered_on", "updated_at")
+DIRECTORY_COLUMNS = (
+    "region_code",
+    "category",
+    "status",
+    "head_name",
+    "registered_on",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,15 @@ class TimelineStatements:
                 "ON {t}family_directory (region_code, position)"
             ),
         ]
+
+    def clear_tables(self) -> list[str]:
+        return [
+            self._sql("DELETE FROM {t}timeline_entries"),
+            self._sql("DELETE FROM {t}family_directory"),
+        ]
+
+    def clear_tracking(self, tracking_table: str) -> str:
+        return self._sql(f"DELETE FROM {tracking_table} WHERE application_name = :name")
 
     @property
     def insert_entry(self) -> str:
@@ -172,7 +197,9 @@ class TimelineStatements:
 
     def update_directory_row(self, columns: Iterable[str]) -> str:
         assignments = ", ".join(f"{c} = :{c}" for c in columns if c in DIRECTORY_COLUMNS)
-        return self._sql(f"UPDATE {{t}}family_directory SET {assignments} WHERE family_id = :family_id")
+        return self._sql(
+            f"UPDATE {{t}}family_directory SET {assignments} WHERE family_id = :family_id"
+        )
 
     @property
     def select_timeline(self) -> str:
@@ -205,9 +232,7 @@ class TimelineStatements:
         )
 
 
-def write_changes(
-    cursor: Cursor, statements: TimelineStatements, changes: TimelineChanges
-) -> None:
+def write_changes(cursor: Cursor, statements: TimelineStatements, changes: TimelineChanges) -> None:
     for entry in changes.entries:
         params = entry_params(entry)
         if entry.family_id is None:

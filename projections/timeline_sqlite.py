@@ -12,6 +12,7 @@ from projections.timeline_sql import SQLTimelineView, TimelineStatements
 class SQLiteTimelineView(SQLTimelineView, SQLiteTrackingRecorder):  # type: ignore[misc]
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         self.statements = TimelineStatements()
+        self.tracking_table = "tracking"
         super().__init__(datastore, **kwargs)
 
     def construct_create_table_statements(self) -> list[str]:

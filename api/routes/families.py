@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
@@ -37,7 +37,10 @@ from domain.values import FamilyCategory, FamilyStatus
 
 router = APIRouter(prefix="/families", tags=["families"])
 
-CREATED = {201: {"model": FamilyPublic}, 200: {"model": FamilyPublic}}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": FamilyPublic},
+    200: {"model": FamilyPublic},
+}
 
 
 @router.post("", status_code=201, responses=CREATED)
@@ -68,8 +71,13 @@ def get_families(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, object]:
     return list_families(
-        runtime, principal, region=region, category=category, status=status,
-        limit=limit, offset=offset,
+        runtime,
+        principal,
+        region=region,
+        category=category,
+        status=status,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -18,7 +20,10 @@ from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic
 
 router = APIRouter(tags=["services"])
 
-CREATED = {201: {"model": ServicePublic}, 200: {"model": ServicePublic}}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": ServicePublic},
+    200: {"model": ServicePublic},
+}
 
 
 @router.post("/families/{family_id}/services", status_code=201, responses=CREATED)

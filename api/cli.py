@@ -1,0 +1,142 @@
+"""The `nuanxin` command line (DESIGN.md section 8)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+import structlog
+import uvicorn
+
+from api.runtime import Runtime, open_runtime
+from domain.errors import DomainError
+from domain.values import Role
+from infrastructure.logging import configure_logging
+from infrastructure.persistence import ConfigurationError
+from infrastructure.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+@contextmanager
+def runtime_for_command(*, run_projections: bool = False) -> Iterator[Runtime]:
+    """A runtime from the environment; any failure ends the command with a one-line reason."""
+    try:
+        settings = Settings()
+        configure_logging(settings.log_level)
+        runtime = open_runtime(settings, run_projections=run_projections)
+    except (ConfigurationError, ValueError) as error:
+        raise click.ClickException(str(error).splitlines()[0]) from None
+    try:
+        yield runtime
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        runtime.close()
+
+
+@click.group()
+def main() -> None:
+    """Nuanxin 暖心: case management and fund ledger for special families."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--no-projections",
+    is_flag=True,
+    help="Leave the projections to separate `nuanxin projections run` workers.",
+)
+def serve(host: str, port: int, workers: int, no_projections: bool) -> None:
+    """Run the HTTP API (and, unless told not to, the projections in-process)."""
+    if no_projections:
+        os.environ["NUANXIN_RUN_PROJECTIONS"] = "false"
+    try:
+        Settings()
+    except ValueError as error:
+        raise click.ClickException(str(error).splitlines()[0]) from None
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@main.group()
+def users() -> None:
+    """Manage users and their bearer tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--region", default=None, help="Region code the user covers; none covers all.")
+def add_user(name: str, role: str, region: str | None) -> None:
+    """Create a user; the bearer token is printed once, alone on the last line."""
+    with runtime_for_command() as runtime:
+        issued = runtime.app.add_user(name, Role(role), region)
+        scope = f"region {region}" if region else "all regions"
+        click.echo(f"created {role} {name} ({issued.user_id}) covering {scope}; token:")
+        click.echo(issued.token)
+
+
+@main.group()
+def projections() -> None:
+    """Run, rebuild and inspect the projection workers."""
+
+
+@projections.command("run")
+def run_projections() -> None:
+    """Run every projection until interrupted (for `serve --no-projections`)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with runtime_for_command(run_projections=True) as runtime:
+        click.echo(f"running projections: {', '.join(runtime.runners)}")
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+
+
+@projections.command("rebuild")
+@click.argument("names", nargs=-1)
+def rebuild_projections(names: tuple[str, ...]) -> None:
+    """Empty the views and project the whole event log again (stop the service first)."""
+    with runtime_for_command() as runtime:
+        chosen = names or tuple(runtime.projections)
+        unknown = set(chosen) - set(runtime.projections)
+        if unknown:
+            raise click.ClickException(f"no projection named {', '.join(sorted(unknown))}")
+        head = runtime.app.recorder.max_notification_id() or 0
+        for name in chosen:
+            runtime.projections[name].view.clear(runtime.app.name)
+            runner = runtime.runner_for(name)
+            with click.progressbar(length=head, label=f"rebuilding {name}") as bar:
+                _run_with_progress(runner.run_once, bar.update)
+            click.echo(f"{name}: rebuilt to position {runner.position}")
+
+
+def _run_with_progress(step: Callable[[], int], advance: Callable[[int], Any]) -> None:
+    while covered := step():
+        advance(covered)
+
+
+@projections.command("status")
+def projection_status() -> None:
+    """Show each projection's position and lag behind the event log."""
+    with runtime_for_command() as runtime:
+        head = runtime.app.recorder.max_notification_id() or 0
+        click.echo(f"event log position: {head}")
+        for name, projection in runtime.projections.items():
+            position = projection.view.max_tracking_id(runtime.app.name) or 0
+            click.echo(f"{name}: position {position}, lag {head - position}")

@@ -1,0 +1,563 @@
+"""The fund ledger's domain rules, without a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.ledger import (
+    GENESIS_HASH,
+    Account,
+    AccountKindMismatchError,
+    EntryPhase,
+    FundSource,
+    InsufficientFundsError,
+    Programme,
+    RingFenceViolatedError,
+    Transfer,
+    TransferKind,
+    TransferNotPendingError,
+    TransferNotReversibleError,
+    TransferState,
+    ledger_entry_hash,
+    open_pending_transfer,
+    post_pending_transfer,
+    record_transfer,
+    reverse_transfer,
+    void_pending_transfer,
+)
+
+DAY = dt.date(2024, 2, 8)
+PROVINCE = "430000"
+CITY = "430100"
+COUNTY = "430121"
+OTHER_COUNTY = "430124"
+
+
+def fund(
+    region_code: str = CITY,
+    source: FundSource = FundSource.PROVINCIAL_BUDGET,
+    programme: Programme = Programme.WARM_HEART,
+) -> Account:
+    return Account.open_fund(
+        uuid4(),
+        name=f"{source} {programme} {region_code}",
+        source=source,
+        programme=programme,
+        region_code=region_code,
+    )
+
+
+def receive(account: Account, amount_fen: int, treasury: Account | None = None) -> Transfer:
+    return record_transfer(
+        treasury or Account.open_external("provincial treasury"),
+        account,
+        transfer_id=uuid4(),
+        kind=TransferKind.RECEIPT,
+        amount_fen=amount_fen,
+        memo="budget",
+        occurred_on=DAY,
+        cause={"type": "receipt", "reference": "2024-001"},
+    )
+
+
+def funded(amount_fen: int, region_code: str = CITY) -> Account:
+    account = fund(region_code)
+    receive(account, amount_fen)
+    return account
+
+
+def allocate(from_account: Account, to_account: Account, amount_fen: int) -> Transfer:
+    return record_transfer(
+        from_account,
+        to_account,
+        transfer_id=uuid4(),
+        kind=TransferKind.ALLOCATION,
+        amount_fen=amount_fen,
+        memo="allocation",
+        occurred_on=DAY,
+        cause={"type": "allocation"},
+    )
+
+
+def pay(from_account: Account, family: Account, amount_fen: int) -> Transfer:
+    return record_transfer(
+        from_account,
+        family,
+        transfer_id=uuid4(),
+        kind=TransferKind.SERVICE_PAYMENT,
+        amount_fen=amount_fen,
+        memo="spring festival visit",
+        occurred_on=DAY,
+        cause={"type": "service", "id": str(uuid4())},
+    )
+
+
+def reserve(from_account: Account, family: Account, amount_fen: int) -> Transfer:
+    return open_pending_transfer(
+        from_account,
+        family,
+        transfer_id=uuid4(),
+        kind=TransferKind.CLAIM_PAYMENT,
+        amount_fen=amount_fen,
+        memo="nursing subsidy",
+        occurred_on=DAY,
+        cause={"type": "claim", "id": str(uuid4())},
+    )
+
+
+def family_account() -> Account:
+    return Account.open_beneficiary(uuid4())
+
+
+def entries(account: Account) -> list[Any]:
+    return [e for e in account.collect_events() if isinstance(e, Account.EntryRecorded)]
+
+
+# -- funds ----------------------------------------------------------------------------------
+
+
+def test_a_fund_account_refuses_a_debit_that_would_overdraw_it() -> None:
+    account = funded(50_000)
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        pay(account, family_account(), 50_001)
+
+    assert refused.value.account_id == account.id
+    assert refused.value.available_fen == 50_000
+
+
+def test_a_refused_transfer_leaves_the_balance_as_it_was() -> None:
+    account = funded(50_000)
+
+    with pytest.raises(InsufficientFundsError):
+        pay(account, family_account(), 50_001)
+
+    assert (account.posted, account.available) == (50_000, 50_000)
+
+
+def test_a_fund_account_may_be_spent_to_exactly_zero() -> None:
+    account = funded(50_000)
+
+    pay(account, family_account(), 50_000)
+
+    assert account.available == 0
+
+
+def test_an_external_account_may_go_negative() -> None:
+    treasury = Account.open_external("provincial treasury")
+
+    receive(fund(), 1_000_000, treasury)
+
+    assert treasury.posted == -1_000_000
+
+
+def test_a_payment_credits_the_family_account() -> None:
+    family = family_account()
+
+    pay(funded(50_000), family, 30_000)
+
+    assert family.posted == 30_000
+
+
+def test_money_cannot_leave_a_family_account_except_by_reversal() -> None:
+    family = family_account()
+    pay(funded(50_000), family, 30_000)
+
+    with pytest.raises(AccountKindMismatchError):
+        record_transfer(
+            family,
+            fund(),
+            transfer_id=uuid4(),
+            kind=TransferKind.ALLOCATION,
+            amount_fen=10_000,
+            memo="",
+            occurred_on=DAY,
+            cause={"type": "allocation"},
+        )
+
+
+def test_a_receipt_must_come_from_an_external_account() -> None:
+    with pytest.raises(AccountKindMismatchError):
+        receive(fund(), 10_000, treasury=fund(PROVINCE))
+
+
+def test_an_amount_must_be_positive() -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        pay(funded(50_000), family_account(), 0)
+
+    assert refused.value.field == "amount"
+
+
+def test_a_fund_account_needs_a_known_source() -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        Account.open_fund(
+            uuid4(), name="f", source="lottery", programme="warm_heart", region_code=CITY
+        )
+
+    assert refused.value.field == "source"
+
+
+def test_a_fund_account_needs_a_valid_region_code() -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        Account.open_fund(
+            uuid4(), name="f", source="provincial_budget", programme="warm_heart", region_code="43"
+        )
+
+    assert refused.value.field == "region_code"
+
+
+def test_implicit_accounts_have_ids_derived_from_what_they_stand_for() -> None:
+    family_id = uuid4()
+
+    treasury = Account.open_external(" provincial treasury ")
+    family = Account.open_beneficiary(family_id)
+
+    assert treasury.id == Account.external_id("provincial treasury")
+    assert family.id == Account.beneficiary_id(family_id)
+
+
+# -- ring-fencing ---------------------------------------------------------------------------
+
+
+def test_an_allocation_to_a_sub_region_moves_the_money() -> None:
+    city, county = funded(100_000, CITY), fund(COUNTY)
+
+    allocate(city, county, 40_000)
+
+    assert (city.posted, county.posted) == (60_000, 40_000)
+
+
+def test_an_allocation_to_a_fund_of_another_source_is_refused() -> None:
+    city = funded(100_000, CITY)
+    county = fund(COUNTY, source=FundSource.FOUNDATION_DONATION)
+
+    with pytest.raises(RingFenceViolatedError):
+        allocate(city, county, 40_000)
+
+
+def test_an_allocation_to_a_fund_of_another_programme_is_refused() -> None:
+    city = funded(100_000, CITY)
+    county = fund(COUNTY, programme=Programme.NURSING_SUBSIDY)
+
+    with pytest.raises(RingFenceViolatedError):
+        allocate(city, county, 40_000)
+
+
+def test_an_allocation_to_a_region_outside_the_subtree_is_refused() -> None:
+    county, other_county = funded(100_000, COUNTY), fund(OTHER_COUNTY)
+
+    with pytest.raises(RingFenceViolatedError):
+        allocate(county, other_county, 40_000)
+
+
+def test_an_allocation_up_to_a_parent_region_is_refused() -> None:
+    county, city = funded(100_000, COUNTY), fund(CITY)
+
+    with pytest.raises(RingFenceViolatedError):
+        allocate(county, city, 40_000)
+
+
+def test_an_allocation_within_the_same_region_is_refused() -> None:
+    city, other_city_fund = funded(100_000, CITY), fund(CITY)
+
+    with pytest.raises(RingFenceViolatedError):
+        allocate(city, other_city_fund, 40_000)
+
+
+def test_a_province_may_allocate_to_a_township_several_levels_down() -> None:
+    province, township = funded(100_000, PROVINCE), fund("430121001")
+
+    allocate(province, township, 40_000)
+
+    assert township.posted == 40_000
+
+
+# -- two phases -----------------------------------------------------------------------------
+
+
+def test_a_pending_debit_reduces_available_but_not_posted() -> None:
+    account = funded(50_000)
+
+    reserve(account, family_account(), 20_000)
+
+    assert (account.posted, account.pending, account.available) == (50_000, -20_000, 30_000)
+
+
+def test_a_pending_credit_is_not_available_until_posted() -> None:
+    family = family_account()
+
+    reserve(funded(50_000), family, 20_000)
+
+    assert (family.posted, family.pending, family.available) == (0, 20_000, 0)
+
+
+def test_a_pending_debit_that_would_overdraw_is_refused() -> None:
+    account = funded(50_000)
+    reserve(account, family_account(), 40_000)
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        reserve(account, family_account(), 20_000)
+
+    assert refused.value.available_fen == 10_000
+
+
+def test_posting_a_pending_transfer_moves_the_reserved_amount() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+
+    post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+    assert (account.posted, account.pending, account.available) == (30_000, 0, 30_000)
+    assert (family.posted, family.pending) == (20_000, 0)
+    assert transfer.state == TransferState.POSTED
+
+
+def test_voiding_a_pending_transfer_releases_the_reserved_amount() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+
+    void_pending_transfer(transfer, account, family, voided_on=DAY, reason="claim withdrawn")
+
+    assert (account.posted, account.available) == (50_000, 50_000)
+    assert (family.posted, family.pending) == (0, 0)
+    assert transfer.state == TransferState.VOIDED
+
+
+def test_a_pending_transfer_cannot_be_posted_twice() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+    post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+    with pytest.raises(TransferNotPendingError):
+        post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+
+def test_a_voided_transfer_cannot_be_posted() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+    void_pending_transfer(transfer, account, family, voided_on=DAY, reason="withdrawn")
+
+    with pytest.raises(TransferNotPendingError):
+        post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+
+def test_a_posted_transfer_cannot_be_voided() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+    post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+    with pytest.raises(TransferNotPendingError):
+        void_pending_transfer(transfer, account, family, voided_on=DAY, reason="too late")
+
+
+def test_a_single_phase_transfer_is_created_posted_and_cannot_be_posted_again() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = pay(account, family, 20_000)
+
+    with pytest.raises(TransferNotPendingError):
+        post_pending_transfer(transfer, account, family, posted_on=DAY)
+
+
+def test_a_pending_transfer_cannot_be_posted_before_it_was_opened() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+
+    with pytest.raises(InvalidValueError) as refused:
+        post_pending_transfer(transfer, account, family, posted_on=DAY - dt.timedelta(days=1))
+
+    assert refused.value.field == "posted_on"
+
+
+# -- reversals ------------------------------------------------------------------------------
+
+
+def test_a_reversal_moves_the_money_back_and_links_to_the_original() -> None:
+    account, family = funded(50_000), family_account()
+    payment = pay(account, family, 20_000)
+
+    reversal = reverse_transfer(payment, family, account, memo="service voided", reversed_on=DAY)
+
+    assert (account.posted, family.posted) == (50_000, 0)
+    assert (reversal.reverses, payment.reversed_by) == (payment.id, reversal.id)
+    assert reversal.cause == payment.cause
+
+
+def test_a_transfer_cannot_be_reversed_twice() -> None:
+    account, family = funded(50_000), family_account()
+    payment = pay(account, family, 20_000)
+    reverse_transfer(payment, family, account, memo="service voided", reversed_on=DAY)
+
+    with pytest.raises(TransferNotReversibleError):
+        reverse_transfer(payment, family, account, memo="again", reversed_on=DAY)
+
+
+def test_a_pending_transfer_is_voided_not_reversed() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = reserve(account, family, 20_000)
+
+    with pytest.raises(TransferNotReversibleError):
+        reverse_transfer(transfer, family, account, memo="", reversed_on=DAY)
+
+
+def test_reversing_an_allocation_returns_the_money_up_the_regions() -> None:
+    city, county = funded(100_000, CITY), fund(COUNTY)
+    allocation = allocate(city, county, 40_000)
+
+    reverse_transfer(allocation, county, city, memo="allocated in error", reversed_on=DAY)
+
+    assert (city.posted, county.posted) == (100_000, 0)
+
+
+def test_an_allocation_already_spent_below_cannot_be_reversed() -> None:
+    city, county = funded(100_000, CITY), fund(COUNTY)
+    allocation = allocate(city, county, 40_000)
+    pay(county, family_account(), 30_000)
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        reverse_transfer(allocation, county, city, memo="allocated in error", reversed_on=DAY)
+
+    assert (refused.value.account_id, refused.value.available_fen) == (county.id, 10_000)
+
+
+# -- the hash chain -------------------------------------------------------------------------
+
+
+def test_the_first_entry_of_an_account_links_to_the_genesis_hash() -> None:
+    account = funded(50_000)
+
+    first = entries(account)[0]
+
+    assert first.previous_hash == GENESIS_HASH
+
+
+def test_each_entry_links_to_the_hash_of_the_entry_before_it() -> None:
+    account = funded(50_000)
+    pay(account, family_account(), 10_000)
+    reserve(account, family_account(), 10_000)
+
+    chained = entries(account)
+
+    assert [e.previous_hash for e in chained[1:]] == [e.entry_hash for e in chained[:-1]]
+    assert account.last_hash == chained[-1].entry_hash
+
+
+def test_an_entry_hash_can_be_recomputed_from_the_fields_of_its_event() -> None:
+    account = funded(50_000)
+    pay(account, family_account(), 10_000)
+    chained = entries(account)
+
+    # Ids and dates as strings, the way an exported bundle holds them.
+    recomputed = [
+        ledger_entry_hash(
+            account_id=e.originator_id.hex,
+            version=e.originator_version,
+            transfer_id=str(e.transfer_id),
+            side=str(e.side),
+            phase=str(e.phase),
+            amount_fen=e.amount_fen,
+            occurred_on=e.occurred_on.isoformat(),
+            counterparty_id=e.counterparty_id.hex,
+            previous_hash=e.previous_hash,
+        )
+        for e in chained
+    ]
+
+    assert recomputed == [e.entry_hash for e in chained]
+
+
+HASH_FIELDS: dict[str, Any] = {
+    "account_id": UUID("6f1c1f38-6f5e-4f2e-9d1b-2f1f0c9a2b11"),
+    "version": 2,
+    "transfer_id": UUID("0b7e3f4a-3c1d-4a8e-8f5e-6a7b8c9d0e1f"),
+    "side": "debit",
+    "phase": "posted",
+    "amount_fen": 50_000,
+    "occurred_on": DAY,
+    "counterparty_id": UUID("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+    "previous_hash": GENESIS_HASH,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "changed"),
+    [
+        ("account_id", uuid4()),
+        ("version", 3),
+        ("transfer_id", uuid4()),
+        ("side", "credit"),
+        ("phase", "pending"),
+        ("amount_fen", 50_001),
+        ("occurred_on", DAY + dt.timedelta(days=1)),
+        ("counterparty_id", uuid4()),
+        ("previous_hash", "1" * 64),
+    ],
+)
+def test_the_entry_hash_changes_when_any_field_changes(field: str, changed: Any) -> None:
+    original = ledger_entry_hash(**HASH_FIELDS)
+
+    tampered = ledger_entry_hash(**{**HASH_FIELDS, field: changed})
+
+    assert tampered != original
+
+
+# -- replay and the double-entry invariant ----------------------------------------------------
+
+
+def test_an_account_rebuilt_from_its_events_has_the_same_balances_and_last_hash() -> None:
+    account, family = funded(50_000), family_account()
+    pay(account, family, 10_000)
+    reserve(account, family, 5_000)
+
+    replayed: Account | None = None
+    for stored in account.collect_events():
+        replayed = stored.mutate(replayed)
+
+    assert replayed is not None
+    assert (replayed.posted, replayed.pending, replayed.available, replayed.last_hash) == (
+        account.posted,
+        account.pending,
+        account.available,
+        account.last_hash,
+    )
+
+
+def test_debits_equal_credits_after_a_sequence_of_transfers() -> None:
+    treasury = Account.open_external("provincial treasury")
+    province, city, county = fund(PROVINCE), fund(CITY), fund(COUNTY)
+    family_a, family_b = family_account(), family_account()
+    receive(province, 1_000_000, treasury)
+    allocate(province, city, 600_000)
+    allocate(city, county, 400_000)
+    payment = pay(county, family_a, 50_000)
+    claim = reserve(county, family_b, 30_000)
+    post_pending_transfer(claim, county, family_b, posted_on=DAY)
+    reserve(county, family_a, 20_000)
+    reverse_transfer(payment, family_a, county, memo="service voided", reversed_on=DAY)
+    accounts = [treasury, province, city, county, family_a, family_b]
+
+    posted_debits = sum(a.posted_debits for a in accounts)
+    posted_credits = sum(a.posted_credits for a in accounts)
+    pending_debits = sum(a.pending_debits for a in accounts)
+    pending_credits = sum(a.pending_credits for a in accounts)
+
+    assert (posted_debits, pending_debits) == (posted_credits, pending_credits)
+    assert sum(a.posted for a in accounts) == 0
+    assert county.available == 400_000 - 30_000 - 20_000
+
+
+def test_a_settling_entry_cannot_release_more_than_is_pending() -> None:
+    account = funded(50_000)
+
+    with pytest.raises(RuleViolatedError):
+        account.debit(
+            transfer_id=uuid4(),
+            counterparty_id=uuid4(),
+            amount_fen=10_000,
+            occurred_on=DAY,
+            phase=EntryPhase.POST_PENDING,
+        )
