@@ -15,11 +15,13 @@ import structlog
 import uvicorn
 
 from api.runtime import Runtime, open_runtime
+from application.demo import load_demo_county
 from domain.errors import DomainError
 from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import ConfigurationError
 from infrastructure.settings import Settings
+from projections.timeline import TimelineProjection
 
 log = structlog.get_logger(__name__)
 
@@ -90,6 +92,28 @@ def add_user(name: str, role: str, region: str | None) -> None:
         scope = f"region {region}" if region else "all regions"
         click.echo(f"created {role} {name} ({issued.user_id}) covering {scope}; token:")
         click.echo(issued.token)
+
+
+@main.command()
+@click.option("--families", default=300, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--seed", default=2024, show_default=True, type=int)
+def demo(families: int, seed: int) -> None:
+    """Load a realistic demo county (长沙县): families, a year of visits, demo users."""
+    with runtime_for_command(run_projections=True) as runtime:
+        with click.progressbar(length=families, label="loading the demo county") as bar:
+            summary = load_demo_county(
+                runtime.app,
+                seed=seed,
+                families=families,
+                progress=lambda done, _total: bar.update(done - bar.pos),
+            )
+        runtime.reads_of(TimelineProjection.name).wait_until_current()
+        click.echo(
+            f"{summary.county_name} ({summary.county_code}): {summary.families} families, "
+            f"{summary.services} services; demo users and their bearer tokens:"
+        )
+        for user in summary.users:
+            click.echo(f"  {user.role.value:<10} {user.name} {user.region_code} {user.token}")
 
 
 @main.group()

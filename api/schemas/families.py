@@ -49,7 +49,7 @@ class MemberDeceased(BaseModel):
 class ContactPerson(BaseModel):
     name: Name
     phone: Phone | None = None
-    title: Name | None = None
+    position: Name | None = Field(default=None, description="e.g. 乡镇计生专干, 村妇女主任")
 
 
 class ContactsAssign(BaseModel):
