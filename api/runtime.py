@@ -12,11 +12,10 @@ from application.app import Nuanxin
 from infrastructure.clock import BusinessClock
 from infrastructure.persistence import ensure_postgres_schema, events_environment, view_environment
 from infrastructure.settings import Settings
+from projections.backends import PostgresTimelineView, SQLiteTimelineView
 from projections.batching import BatchProjection
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.timeline import TimelineProjection, TimelineView
-from projections.timeline_postgres import PostgresTimelineView
-from projections.timeline_sqlite import SQLiteTimelineView
 
 
 @dataclass(frozen=True)

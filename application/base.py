@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +21,10 @@ from application.principal import Principal
 from domain.actor import acting_as
 from domain.errors import NotFoundError
 from domain.idempotency import IdempotentResponse
+from domain.values import check_not_future
 from infrastructure.clock import BusinessClock
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 60
 
 
 class DateAsISO(Transcoding):
@@ -65,6 +68,11 @@ class NuanxinBase(Application[UUID]):
     def today(self) -> dt.date:
         return self.clock.today()
 
+    def _past_or_today(self, day: dt.date | None, field: str) -> dt.date:
+        """Business dates default to today and are never in the future."""
+        today = self.today()
+        return today if day is None else check_not_future(day, today, field=field)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -101,7 +109,7 @@ class NuanxinBase(Application[UUID]):
             replay = self._replay(stored_id, request_hash)
             if replay is not None:
                 return replay
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             with acting_as(principal.actor):
                 aggregates, body = decide()
                 to_save = list(aggregates)
@@ -116,6 +124,8 @@ class NuanxinBase(Application[UUID]):
                     replay = self._replay(stored_id, request_hash)
                     if replay is not None:
                         return replay
+                # Jittered backoff spreads writers contending for the same aggregates.
+                time.sleep(random.uniform(0, 0.001 * min(attempt + 1, 20)))
                 continue
             return CommandResult(body=body)
         raise ConcurrencyError("too many concurrent changes to the same records; try again")

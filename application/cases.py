@@ -235,11 +235,6 @@ class CaseCommands(NuanxinBase):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _past_or_today(self, day: dt.date | None, field: str) -> dt.date:
-        """Business dates default to today and are never in the future."""
-        today = self.today()
-        return today if day is None else check_not_future(day, today, field=field)
-
     def _change_family(
         self,
         principal: Principal,

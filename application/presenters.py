@@ -59,6 +59,15 @@ def service_body(service: ServiceRecord) -> dict[str, Any]:
             for g in service.goods
         ],
         "goods_value": yuan_from_fen(service.goods_value_fen),
+        "cash": (
+            {
+                "amount": yuan_from_fen(int(service.cash["amount_fen"])),
+                "fund_id": str(service.cash["fund_id"]),
+                "transfer_id": str(service.cash["transfer_id"]),
+            }
+            if service.cash
+            else None
+        ),
         "status": service.status.value,
         "void_reason": service.void_reason,
         "recorded_at": service.created_on.isoformat(),

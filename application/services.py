@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.base import CommandResult, Decision, check_expected_version
 from application.cases import CaseCommands
+from application.ledger import LedgerCommands, service_payment_id
 from application.presenters import service_body
 from application.principal import CASE_READERS, CASE_WRITERS, Principal
 from domain.errors import NotFoundError
@@ -16,7 +17,7 @@ from domain.service import ServiceRecord, check_summary
 from domain.values import Occasion, ServiceKind, check_not_future
 
 
-class ServiceCommands(CaseCommands):
+class ServiceCommands(CaseCommands, LedgerCommands):
     def service_in_scope(self, principal: Principal, service_id: UUID) -> ServiceRecord:
         service: ServiceRecord = self.load(service_id, ServiceRecord, "service record")
         family: Family = self.load(service.family_id, Family, "family")
@@ -39,9 +40,11 @@ class ServiceCommands(CaseCommands):
         staff: list[str],
         summary: str,
         goods: list[dict[str, Any]],
+        cash: tuple[int, UUID] | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        """`goods` items hold `description` and `value_fen`."""
+        """`goods` items hold `description` and `value_fen`; `cash` is (amount in fen, fund id)
+        paid to the family in the same atomic save as the record."""
         principal.require(*CASE_WRITERS)
         check_not_future(occurred_on, self.today(), field="occurred_on")
         check_summary(summary)
@@ -50,6 +53,25 @@ class ServiceCommands(CaseCommands):
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
             family.check_service_date_allowed(occurred_on)
+            payment: list[Any] = []
+            cash_record = None
+            if cash is not None:
+                amount_fen, fund_id = cash
+                transfer, accounts = self.pay_for_service(
+                    principal,
+                    service_id=service_id,
+                    fund_id=fund_id,
+                    family_id=family.id,
+                    family_region=family.region_code,
+                    amount_fen=amount_fen,
+                    occurred_on=occurred_on,
+                )
+                payment = [*accounts, transfer]
+                cash_record = {
+                    "amount_fen": amount_fen,
+                    "fund_id": str(fund_id),
+                    "transfer_id": str(service_payment_id(service_id)),
+                }
             service = ServiceRecord(
                 id=service_id,
                 family_id=family.id,
@@ -60,8 +82,9 @@ class ServiceCommands(CaseCommands):
                 staff=staff,
                 summary=summary,
                 goods=goods,
+                cash=cash_record,
             )
-            return [service], service_body(service)
+            return [service, *payment], service_body(service)
 
         return self.execute(
             principal,
@@ -76,6 +99,7 @@ class ServiceCommands(CaseCommands):
                 staff,
                 summary,
                 goods,
+                cash and (cash[0], str(cash[1])),
             ),
         )
 
@@ -121,7 +145,12 @@ class ServiceCommands(CaseCommands):
             service = self.service_in_scope(principal, service_id)
             check_expected_version(service, expected_version)
             service.void(reason)
-            return [service], service_body(service)
+            reversal: list[Any] = []
+            if service.cash:
+                reversal = self.reverse_service_payment(
+                    UUID(service.cash["transfer_id"]), service_id=service.id, reason=reason
+                )
+            return [service, *reversal], service_body(service)
 
         return self.execute(
             principal,

@@ -16,6 +16,9 @@ from domain.values import Occasion, ServiceKind
 GoodsData = dict[str, Any]
 """Goods in kind as recorded: description and value_fen."""
 
+CashData = dict[str, Any]
+"""Cash paid with the service: amount_fen, fund_id and the ledger's transfer_id."""
+
 
 class ServiceStatus(StrEnum):
     ACTIVE = "active"
@@ -49,6 +52,7 @@ class ServiceRecord(NuanxinAggregate):
         staff: list[str],
         summary: str,
         goods: list[GoodsData],
+        cash: CashData | None = None,
     ) -> None:
         self.family_id = family_id
         self.region_code = region_code
@@ -58,6 +62,7 @@ class ServiceRecord(NuanxinAggregate):
         self.staff = list(staff)
         self.summary = summary
         self.goods = [dict(g) for g in goods]
+        self.cash = dict(cash) if cash else None
         self.voided = False
         self.void_reason: str | None = None
         self.corrections = 0

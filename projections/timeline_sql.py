@@ -1,20 +1,17 @@
-"""The timeline view's SQL, written once for SQLite and PostgreSQL.
-
-Every column is TEXT or INTEGER so that both backends store, compare and return the same
-values: ISO dates and fixed-form UTC timestamps sort correctly as text."""
+"""The timeline view's SQL, written once for SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cached_property
+from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from projections.sql import Cursor, Dialect, SQLView
 from projections.timeline import (
     DirectoryPage,
     DirectoryRow,
@@ -28,44 +25,25 @@ from projections.timeline import (
 )
 
 
-class Cursor(Protocol):
-    def execute(self, statement: Any, params: Any = ...) -> Any: ...
-    def fetchall(self) -> Any: ...
-    def fetchone(self) -> Any: ...
+class SQLTimelineView(SQLView, TimelineView):
+    """The timeline's queries and writes in either backend."""
 
+    tables = ("timeline_entries", "family_directory")
 
-class Datastore(Protocol):
-    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]: ...
+    @cached_property
+    def statements(self) -> TimelineStatements:
+        return TimelineStatements(self.dialect)
 
-
-class SQLTimelineView(TimelineView):
-    """The queries and writes, over whichever datastore the backend's recorder has."""
-
-    statements: TimelineStatements
-    datastore: Datastore
-    tracking_table: str
-
-    if TYPE_CHECKING:  # provided by the backend's tracking recorder
-
-        def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None: ...
-
-    def clear(self, application_name: str) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in self.statements.clear_tables():
-                cursor.execute(statement)
-            cursor.execute(
-                self.statements.clear_tracking(self.tracking_table), {"name": application_name}
-            )
+    def create_statements(self) -> list[str]:
+        return self.statements.create_tables()
 
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            write_changes(cursor, self.statements, changes)
-            self._insert_tracking(cursor, tracking)
+        self.write(lambda cursor: write_changes(cursor, self.statements, changes), tracking)
 
     def timeline(
         self, family_id: str, *, as_of: dt.date | None, known_at: dt.datetime | None
     ) -> list[TimelineRow]:
-        with self.datastore.transaction(commit=False) as cursor:
+        with self.read() as cursor:
             cursor.execute(
                 self.statements.select_timeline, timeline_params(family_id, as_of, known_at)
             )
@@ -81,7 +59,7 @@ class SQLTimelineView(TimelineView):
         offset: int,
     ) -> DirectoryPage:
         params = directory_params(region_prefix, category, status, limit, offset)
-        with self.datastore.transaction(commit=False) as cursor:
+        with self.read() as cursor:
             cursor.execute(self.statements.count_directory(params), params)
             total = int(cursor.fetchone()["total"])
             cursor.execute(self.statements.select_directory(params), params)
@@ -100,15 +78,10 @@ DIRECTORY_COLUMNS = (
 
 @dataclass(frozen=True)
 class TimelineStatements:
-    """`prefix` qualifies table names (a PostgreSQL schema); `pyformat` turns the `:name`
-    placeholders that SQLite takes into psycopg's `%(name)s`."""
-
-    prefix: str = ""
-    pyformat: bool = False
+    dialect: Dialect
 
     def _sql(self, text: str) -> str:
-        text = text.replace("{t}", self.prefix)
-        return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", text) if self.pyformat else text
+        return self.dialect(text)
 
     def create_tables(self) -> list[str]:
         return [
@@ -139,15 +112,6 @@ class TimelineStatements:
                 "ON {t}family_directory (region_code, position)"
             ),
         ]
-
-    def clear_tables(self) -> list[str]:
-        return [
-            self._sql("DELETE FROM {t}timeline_entries"),
-            self._sql("DELETE FROM {t}family_directory"),
-        ]
-
-    def clear_tracking(self, tracking_table: str) -> str:
-        return self._sql(f"DELETE FROM {tracking_table} WHERE application_name = :name")
 
     @property
     def insert_entry(self) -> str:

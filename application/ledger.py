@@ -1,0 +1,356 @@
+"""Commands and queries on the fund ledger: funds, receipts, allocations, two-phase payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from application.base import CommandResult, Decision, NuanxinBase
+from application.errors import PermissionDeniedError
+from application.principal import Principal
+from domain.errors import NotFoundError, RuleViolatedError
+from domain.ledger import (
+    Account,
+    AccountKind,
+    Cause,
+    FundSource,
+    Programme,
+    Transfer,
+    TransferKind,
+    open_pending_transfer,
+    post_pending_transfer,
+    record_transfer,
+    reverse_transfer,
+    void_pending_transfer,
+)
+from domain.money import yuan_from_fen
+from domain.values import Role, region_scope
+
+FUND_ADMINS = (Role.ADMIN,)
+LEDGER_READERS = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.CASEWORKER)
+
+
+def fund_body(account: Account) -> dict[str, Any]:
+    return {
+        "id": str(account.id),
+        "version": account.version,
+        "name": account.name,
+        "source": account.source.value if account.source else None,
+        "programme": account.programme.value if account.programme else None,
+        "region_code": account.region_code,
+        "posted": yuan_from_fen(account.posted),
+        "pending": yuan_from_fen(account.pending_debits),
+        "available": yuan_from_fen(account.available),
+        "opened_at": account.created_on.isoformat(),
+    }
+
+
+def transfer_body(transfer: Transfer) -> dict[str, Any]:
+    return {
+        "id": str(transfer.id),
+        "version": transfer.version,
+        "kind": transfer.kind.value,
+        "from_account": str(transfer.from_account_id),
+        "to_account": str(transfer.to_account_id),
+        "amount": yuan_from_fen(transfer.amount_fen),
+        "memo": transfer.memo,
+        "occurred_on": transfer.occurred_on.isoformat(),
+        "state": transfer.state.value,
+        "cause": transfer.cause,
+        "posted_on": transfer.posted_on.isoformat() if transfer.posted_on else None,
+        "voided_on": transfer.voided_on.isoformat() if transfer.voided_on else None,
+        "void_reason": transfer.void_reason,
+        "reverses": str(transfer.reverses) if transfer.reverses else None,
+        "reversed_by": str(transfer.reversed_by) if transfer.reversed_by else None,
+        "recorded_at": transfer.created_on.isoformat(),
+    }
+
+
+def service_payment_id(service_id: UUID) -> UUID:
+    """A service pays at most once: its payment's id derives from the service's."""
+    return uuid5(NAMESPACE_URL, f"/nuanxin/transfers/service/{service_id}")
+
+
+class LedgerCommands(NuanxinBase):
+    # -- queries ---------------------------------------------------------------------------
+
+    def fund_in_scope(self, principal: Principal, fund_id: UUID) -> Account:
+        account: Account = self.load(fund_id, Account, "fund")
+        if account.kind != AccountKind.FUND or account.region_code is None:
+            raise NotFoundError(f"fund {fund_id} not found")
+        if not principal.covers(account.region_code):
+            raise NotFoundError(f"fund {fund_id} not found")
+        return account
+
+    def get_fund(self, principal: Principal, fund_id: UUID) -> dict[str, Any]:
+        principal.require(*LEDGER_READERS)
+        return fund_body(self.fund_in_scope(principal, fund_id))
+
+    def get_transfer(self, principal: Principal, transfer_id: UUID) -> dict[str, Any]:
+        principal.require(Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR)
+        transfer: Transfer = self.load(transfer_id, Transfer, "transfer")
+        self._check_transfer_in_scope(principal, transfer)
+        return transfer_body(transfer)
+
+    # -- commands --------------------------------------------------------------------------
+
+    def open_fund(
+        self,
+        principal: Principal,
+        *,
+        source: FundSource,
+        region_code: str,
+        programme: Programme,
+        name: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*FUND_ADMINS)
+        self._require_region(principal, region_code, "region_code")
+
+        def decide() -> Decision:
+            fund = Account.open_fund(
+                uuid4(), name=name, source=source, programme=programme, region_code=region_code
+            )
+            return [fund], fund_body(fund)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("open_fund", source, region_code, programme, name),
+        )
+
+    def record_receipt(
+        self,
+        principal: Principal,
+        fund_id: UUID,
+        *,
+        amount_fen: int,
+        payer: str,
+        received_on: dt.date | None,
+        reference: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        principal.require(*FUND_ADMINS)
+        on = self._past_or_today(received_on, "received_on")
+        transfer_id = Transfer.id_for(principal.user_id, idempotency_key)
+
+        def decide() -> Decision:
+            fund = self.fund_in_scope(principal, fund_id)
+            payer_account = self._external_account(payer)
+            transfer = record_transfer(
+                payer_account,
+                fund,
+                transfer_id=transfer_id,
+                kind=TransferKind.RECEIPT,
+                amount_fen=amount_fen,
+                memo=f"{payer} {reference}".strip(),
+                occurred_on=on,
+                cause={"type": "receipt", "id": str(transfer_id), "reference": reference},
+            )
+            return [payer_account, fund, transfer], transfer_body(transfer) | {
+                "fund": fund_body(fund)
+            }
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("receipt", str(fund_id), amount_fen, payer, on, reference),
+        )
+
+    def allocate(
+        self,
+        principal: Principal,
+        *,
+        from_fund: UUID,
+        to_fund: UUID,
+        amount_fen: int,
+        memo: str,
+        occurred_on: dt.date | None,
+        pending: bool = False,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        """Moves money down to a sub-region's fund of the same source and programme."""
+        principal.require(*FUND_ADMINS)
+        on = self._past_or_today(occurred_on, "occurred_on")
+        transfer_id = Transfer.id_for(principal.user_id, idempotency_key)
+        if from_fund == to_fund:
+            raise RuleViolatedError("a transfer needs two different funds", field="to_fund")
+        move = open_pending_transfer if pending else record_transfer
+
+        def decide() -> Decision:
+            source = self.fund_in_scope(principal, from_fund)
+            target = self.fund_in_scope(principal, to_fund)
+            transfer = move(
+                source,
+                target,
+                transfer_id=transfer_id,
+                kind=TransferKind.ALLOCATION,
+                amount_fen=amount_fen,
+                memo=memo,
+                occurred_on=on,
+                cause={"type": "allocation", "id": str(transfer_id)},
+            )
+            return [source, target, transfer], transfer_body(transfer)
+
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("allocate", str(from_fund), str(to_fund), amount_fen, memo, on, pending),
+        )
+
+    def reserve_family_payment(
+        self,
+        principal: Principal,
+        *,
+        fund_id: UUID,
+        family_id: UUID,
+        amount_fen: int,
+        memo: str,
+        occurred_on: dt.date,
+        cause: Cause,
+        transfer_id: UUID | None = None,
+    ) -> CommandResult:
+        """The first phase of a claim's payment: reserves the amount on the fund."""
+        principal.require(Role.SUPERVISOR, Role.ADMIN)
+
+        def decide() -> Decision:
+            fund = self.fund_in_scope(principal, fund_id)
+            family_account = self._beneficiary_account(family_id)
+            transfer = open_pending_transfer(
+                fund,
+                family_account,
+                transfer_id=transfer_id or uuid4(),
+                kind=TransferKind.CLAIM_PAYMENT,
+                amount_fen=amount_fen,
+                memo=memo,
+                occurred_on=occurred_on,
+                cause=cause,
+            )
+            return [fund, family_account, transfer], transfer_body(transfer)
+
+        return self.execute(principal, decide)
+
+    def post_transfer(
+        self, principal: Principal, transfer_id: UUID, *, posted_on: dt.date | None = None
+    ) -> CommandResult:
+        principal.require(Role.SUPERVISOR, Role.ADMIN)
+        on = self._past_or_today(posted_on, "posted_on")
+
+        def decide() -> Decision:
+            transfer, source, target = self._pending_parts(principal, transfer_id)
+            post_pending_transfer(transfer, source, target, posted_on=on)
+            return [source, target, transfer], transfer_body(transfer)
+
+        return self.execute(principal, decide)
+
+    def void_transfer(
+        self,
+        principal: Principal,
+        transfer_id: UUID,
+        *,
+        reason: str,
+        voided_on: dt.date | None = None,
+    ) -> CommandResult:
+        principal.require(Role.SUPERVISOR, Role.ADMIN)
+        on = self._past_or_today(voided_on, "voided_on")
+
+        def decide() -> Decision:
+            transfer, source, target = self._pending_parts(principal, transfer_id)
+            void_pending_transfer(transfer, source, target, voided_on=on, reason=reason)
+            return [source, target, transfer], transfer_body(transfer)
+
+        return self.execute(principal, decide)
+
+    # -- used by service records -----------------------------------------------------------
+
+    def pay_for_service(
+        self,
+        principal: Principal,
+        *,
+        service_id: UUID,
+        fund_id: UUID,
+        family_id: UUID,
+        family_region: str,
+        amount_fen: int,
+        occurred_on: dt.date,
+    ) -> tuple[Transfer, list[Account]]:
+        """The payment a service record makes, to be saved in the same save as the record."""
+        fund = self.fund_in_scope(principal, fund_id)
+        if fund.region_code is None or not family_region.startswith(
+            region_scope(fund.region_code)
+        ):
+            raise RuleViolatedError(
+                f"fund {fund_id} of region {fund.region_code} cannot pay a family in region "
+                f"{family_region}",
+                field="cash.fund_id",
+            )
+        family_account = self._beneficiary_account(family_id)
+        transfer = record_transfer(
+            fund,
+            family_account,
+            transfer_id=service_payment_id(service_id),
+            kind=TransferKind.SERVICE_PAYMENT,
+            amount_fen=amount_fen,
+            memo="暖心行动慰问金",
+            occurred_on=occurred_on,
+            cause={"type": "service", "id": str(service_id)},
+        )
+        return transfer, [fund, family_account]
+
+    def reverse_service_payment(
+        self, transfer_id: UUID, *, service_id: UUID, reason: str
+    ) -> list[Any]:
+        """Voiding a service pays the money back to its fund by a new, linked transfer."""
+        original: Transfer = self.load(transfer_id, Transfer, "transfer")
+        family_account: Account = self.load(original.to_account_id, Account, "account")
+        fund: Account = self.load(original.from_account_id, Account, "fund")
+        reversal = reverse_transfer(
+            original,
+            family_account,
+            fund,
+            memo=f"作废服务记录：{reason}",
+            reversed_on=self.today(),
+            cause={"type": "service_void", "id": str(service_id)},
+        )
+        return [original, reversal, family_account, fund]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _require_region(self, principal: Principal, region_code: str, field: str) -> None:
+        if not principal.covers(region_code):
+            raise PermissionDeniedError(f"region {region_code} is outside your region", field=field)
+
+    def _external_account(self, name: str) -> Account:
+        account_id = Account.external_id(name)
+        if self.exists(account_id):
+            account: Account = self.load(account_id, Account, "account")
+            return account
+        return Account.open_external(name)
+
+    def _beneficiary_account(self, family_id: UUID) -> Account:
+        account_id = Account.beneficiary_id(family_id)
+        if self.exists(account_id):
+            account: Account = self.load(account_id, Account, "account")
+            return account
+        return Account.open_beneficiary(family_id)
+
+    def _pending_parts(
+        self, principal: Principal, transfer_id: UUID
+    ) -> tuple[Transfer, Account, Account]:
+        transfer: Transfer = self.load(transfer_id, Transfer, "transfer")
+        self._check_transfer_in_scope(principal, transfer)
+        source: Account = self.load(transfer.from_account_id, Account, "account")
+        target: Account = self.load(transfer.to_account_id, Account, "account")
+        return transfer, source, target
+
+    def _check_transfer_in_scope(self, principal: Principal, transfer: Transfer) -> None:
+        for account_id in (transfer.from_account_id, transfer.to_account_id):
+            account: Account = self.load(account_id, Account, "account")
+            if account.region_code is not None and principal.covers(account.region_code):
+                return
+        if principal.scope:
+            raise NotFoundError(f"transfer {transfer.id} not found")

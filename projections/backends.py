@@ -1,0 +1,43 @@
+"""The SQL views bound to the library's SQLite and PostgreSQL tracking recorders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg.sql import SQL, Composed
+
+from projections.sql import Dialect, SQLView
+from projections.timeline_sql import SQLTimelineView
+
+
+class SQLiteViewRecorder(SQLiteTrackingRecorder, SQLView):  # type: ignore[misc]
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        # The library builds the CREATE statements in its __init__, so the dialect comes first.
+        self.dialect = Dialect()
+        self.tracking_table = "tracking"
+        super().__init__(datastore, **kwargs)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.create_statements()]
+
+
+class PostgresViewRecorder(PostgresTrackingRecorder, SQLView):  # type: ignore[misc]
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        schema = datastore.schema
+        self.dialect = Dialect(prefix=f'"{schema}".', pyformat=True)
+        self.tracking_table = f'"{schema}"."{self.tracking_table_name}"'
+        self.sql_create_statements.extend(
+            Composed([SQL(statement)])
+            for statement in self.create_statements()  # type: ignore[arg-type]
+        )
+
+
+class SQLiteTimelineView(SQLTimelineView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresTimelineView(SQLTimelineView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
