@@ -11,7 +11,7 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from api.problems import install_problem_handlers
-from api.routes import families, health, services
+from api.routes import families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     api = APIRouter(prefix="/api/v1")
     api.include_router(families.router)
     api.include_router(services.router)
+    api.include_router(funds.router)
+    api.include_router(transfers.router)
+    api.include_router(ledger.router)
     app.include_router(api)
     app.include_router(health.router)
     return app

@@ -91,5 +91,15 @@ def get_service_id(service_id: str) -> UUID:
     return _uuid_or_not_found(service_id, "service record")
 
 
+def get_fund_id(fund_id: str) -> UUID:
+    return _uuid_or_not_found(fund_id, "fund")
+
+
+def get_transfer_id(transfer_id: str) -> UUID:
+    return _uuid_or_not_found(transfer_id, "transfer")
+
+
 FamilyId = Annotated[UUID, Depends(get_family_id)]
+FundId = Annotated[UUID, Depends(get_fund_id)]
+TransferId = Annotated[UUID, Depends(get_transfer_id)]
 ServiceId = Annotated[UUID, Depends(get_service_id)]

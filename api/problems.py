@@ -25,6 +25,8 @@ from domain.errors import (
     NotFoundError,
     RuleViolatedError,
 )
+from domain.ledger import InsufficientFundsError
+from domain.money import yuan_from_fen
 from projections.runner import ProjectionLagError
 
 log = structlog.get_logger(__name__)
@@ -98,6 +100,9 @@ async def domain_error(_: Request, error: Exception) -> JSONResponse:
         extra["errors"] = [{"field": error.field, "message": error.message}]
     if isinstance(error, DuplicateResidentError):
         extra["existing_family_id"] = error.existing_family_id
+    if isinstance(error, InsufficientFundsError):
+        extra["account_id"] = str(error.account_id)
+        extra["available"] = yuan_from_fen(error.available_fen)
     if isinstance(error, VersionMismatchError):
         extra["current_version"] = error.actual
     if isinstance(error, UnauthenticatedError):

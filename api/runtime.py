@@ -12,8 +12,14 @@ from application.app import Nuanxin
 from infrastructure.clock import BusinessClock
 from infrastructure.persistence import ensure_postgres_schema, events_environment, view_environment
 from infrastructure.settings import Settings
-from projections.backends import PostgresTimelineView, SQLiteTimelineView
+from projections.backends import (
+    PostgresLedgerView,
+    PostgresTimelineView,
+    SQLiteLedgerView,
+    SQLiteTimelineView,
+)
 from projections.batching import BatchProjection
+from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.timeline import TimelineProjection, TimelineView
 
@@ -25,7 +31,10 @@ class ProjectionSpec:
     postgres_view: type[TrackingRecorder]
 
 
-PROJECTIONS = (ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),)
+PROJECTIONS = (
+    ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
+    ProjectionSpec(LedgerProjection, SQLiteLedgerView, PostgresLedgerView),
+)
 
 
 @dataclass
@@ -39,6 +48,12 @@ class Runtime:
     def timeline(self) -> TimelineView:
         view = self.projections[TimelineProjection.name].view
         assert isinstance(view, TimelineView)
+        return view
+
+    @property
+    def ledger(self) -> LedgerView:
+        view = self.projections[LedgerProjection.name].view
+        assert isinstance(view, LedgerView)
         return view
 
     def reads_of(self, projection_name: str) -> ReadYourWrites:

@@ -280,9 +280,7 @@ class LedgerCommands(NuanxinBase):
     ) -> tuple[Transfer, list[Account]]:
         """The payment a service record makes, to be saved in the same save as the record."""
         fund = self.fund_in_scope(principal, fund_id)
-        if fund.region_code is None or not family_region.startswith(
-            region_scope(fund.region_code)
-        ):
+        if fund.region_code is None or not family_region.startswith(region_scope(fund.region_code)):
             raise RuleViolatedError(
                 f"fund {fund_id} of region {fund.region_code} cannot pay a family in region "
                 f"{family_region}",

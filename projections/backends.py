@@ -8,6 +8,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
 
+from projections.ledger_sql import SQLLedgerView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
 
@@ -40,4 +41,12 @@ class SQLiteTimelineView(SQLTimelineView, SQLiteViewRecorder):  # type: ignore[m
 
 
 class PostgresTimelineView(SQLTimelineView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteLedgerView(SQLLedgerView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresLedgerView(SQLLedgerView, PostgresViewRecorder):  # type: ignore[misc]
     pass

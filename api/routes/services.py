@@ -43,6 +43,7 @@ def record_service(
         staff=body.staff,
         summary=body.summary,
         goods=[g.as_record() for g in body.goods],
+        cash=(body.cash.amount, body.cash.fund_id) if body.cash else None,
         idempotency_key=key,
     )
     return created(result)

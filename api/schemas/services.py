@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +20,19 @@ class GoodsCreate(BaseModel):
         return {"description": self.description, "value_fen": self.value}
 
 
+class CashCreate(BaseModel):
+    """Condolence money (慰问金) paid to the family from a fund with the service."""
+
+    amount: Fen
+    fund_id: UUID
+
+
+class CashPublic(BaseModel):
+    amount: str
+    fund_id: str
+    transfer_id: str
+
+
 class ServiceCreate(BaseModel):
     kind: ServiceKind
     occasion: Occasion
@@ -26,6 +40,7 @@ class ServiceCreate(BaseModel):
     staff: list[Name] = Field(min_length=1, max_length=20)
     summary: Text
     goods: list[GoodsCreate] = Field(default_factory=list, max_length=50)
+    cash: CashCreate | None = None
 
 
 class ServiceCorrection(BaseModel):
@@ -67,6 +82,7 @@ class ServicePublic(BaseModel):
     summary: str
     goods: list[GoodsPublic]
     goods_value: str
+    cash: CashPublic | None = None
     status: str
     void_reason: str | None
     recorded_at: dt.datetime

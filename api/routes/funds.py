@@ -1,0 +1,83 @@
+"""/api/v1/funds: fund accounts and the money received into them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import AppDep, FundId, IdempotencyKeyDep, PrincipalDep, RuntimeDep
+from api.ledger_queries import FUND_AUDIENCE, balance_body, fund_balances, scoped_query
+from api.responses import created
+from api.schemas.ledger import FundCreate, FundList, FundPublic, ReceiptCreate, TransferPublic
+
+router = APIRouter(prefix="/funds", tags=["funds"])
+
+RETRIED = "a retried Idempotency-Key: nothing new recorded"
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={201: {"model": FundPublic}, 200: {"model": FundPublic, "description": RETRIED}},
+)
+def open_fund(
+    body: FundCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
+) -> JSONResponse:
+    result = app.open_fund(
+        principal,
+        source=body.source,
+        region_code=body.region_code,
+        programme=body.programme,
+        name=body.name,
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.get("", response_model=FundList)
+def list_funds(
+    runtime: RuntimeDep, principal: PrincipalDep, region: str | None = None
+) -> dict[str, Any]:
+    principal.require(*FUND_AUDIENCE)
+    query = scoped_query(principal, region=region, as_of=None, known_at=None)
+    return {
+        "items": [
+            {"id": balance.fund_id, **balance_body(balance)}
+            for balance in fund_balances(runtime, query)
+        ]
+    }
+
+
+@router.get("/{fund_id}", response_model=FundPublic)
+def get_fund(fund_id: FundId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
+    body = app.get_fund(principal, fund_id)
+    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+
+
+@router.post(
+    "/{fund_id}/receipts",
+    status_code=201,
+    responses={
+        201: {"model": TransferPublic},
+        200: {"model": TransferPublic, "description": RETRIED},
+    },
+)
+def record_receipt(
+    fund_id: FundId,
+    body: ReceiptCreate,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
+) -> JSONResponse:
+    result = app.record_receipt(
+        principal,
+        fund_id,
+        amount_fen=body.amount,
+        payer=body.payer,
+        received_on=body.received_on,
+        reference=body.reference,
+        idempotency_key=key,
+    )
+    return created(result)

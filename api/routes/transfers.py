@@ -1,0 +1,60 @@
+"""/api/v1/transfers: allocations between funds, single-phase or two-phase."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import AppDep, IdempotencyKeyDep, PrincipalDep, TransferId
+from api.responses import created
+from api.schemas.ledger import TransferCreate, TransferPost, TransferPublic, TransferVoid
+
+router = APIRouter(prefix="/transfers", tags=["funds"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        201: {"model": TransferPublic},
+        200: {"model": TransferPublic, "description": "a retried Idempotency-Key"},
+    },
+)
+def allocate(
+    body: TransferCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
+) -> JSONResponse:
+    result = app.allocate(
+        principal,
+        from_fund=body.from_fund,
+        to_fund=body.to_fund,
+        amount_fen=body.amount,
+        memo=body.memo,
+        occurred_on=body.occurred_on,
+        pending=body.pending,
+        idempotency_key=key,
+    )
+    return created(result)
+
+
+@router.get("/{transfer_id}", response_model=TransferPublic)
+def get_transfer(transfer_id: TransferId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
+    return JSONResponse(app.get_transfer(principal, transfer_id))
+
+
+@router.post("/{transfer_id}/post", response_model=TransferPublic)
+def post_transfer(
+    transfer_id: TransferId,
+    app: AppDep,
+    principal: PrincipalDep,
+    body: TransferPost | None = None,
+) -> JSONResponse:
+    posted_on = body.posted_on if body else None
+    return JSONResponse(app.post_transfer(principal, transfer_id, posted_on=posted_on).body)
+
+
+@router.post("/{transfer_id}/void", response_model=TransferPublic)
+def void_transfer(
+    transfer_id: TransferId, body: TransferVoid, app: AppDep, principal: PrincipalDep
+) -> JSONResponse:
+    result = app.void_transfer(principal, transfer_id, reason=body.reason, voided_on=body.voided_on)
+    return JSONResponse(result.body)

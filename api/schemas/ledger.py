@@ -1,0 +1,147 @@
+"""Fund ledger requests and responses: money is a string of yuan, never a JSON number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Fen, Name, RegionCode, Text
+from domain.ledger import FundSource, Programme
+
+
+class FundCreate(BaseModel):
+    source: FundSource
+    region_code: RegionCode
+    programme: Programme
+    name: Name
+
+
+class FundPublic(BaseModel):
+    id: str
+    version: int
+    name: str
+    source: FundSource
+    programme: Programme
+    region_code: str
+    posted: str
+    pending: str
+    available: str
+    opened_at: dt.datetime
+
+
+class FundSummary(BaseModel):
+    id: str
+    name: str
+    source: FundSource
+    programme: Programme
+    region_code: str
+    posted: str
+    pending: str
+    available: str
+
+
+class FundList(BaseModel):
+    items: list[FundSummary]
+
+
+class ReceiptCreate(BaseModel):
+    amount: Fen
+    payer: Name
+    received_on: dt.date | None = None
+    reference: str = Field(default="", max_length=200)
+
+
+class TransferCreate(BaseModel):
+    from_fund: UUID
+    to_fund: UUID
+    amount: Fen
+    memo: Text
+    occurred_on: dt.date | None = None
+    pending: bool = Field(default=False, description="reserve now, post or void later")
+
+
+class TransferPost(BaseModel):
+    posted_on: dt.date | None = None
+
+
+class TransferVoid(BaseModel):
+    reason: Text
+    voided_on: dt.date | None = None
+
+
+class TransferPublic(BaseModel):
+    id: str
+    version: int
+    kind: str
+    from_account: str
+    to_account: str
+    amount: str
+    memo: str
+    occurred_on: dt.date
+    state: str
+    cause: dict[str, Any]
+    posted_on: dt.date | None
+    voided_on: dt.date | None
+    void_reason: str | None
+    reverses: str | None
+    reversed_by: str | None
+    recorded_at: dt.datetime
+    fund: FundPublic | None = None
+
+
+class FundBalancePublic(BaseModel):
+    fund_id: str
+    name: str
+    source: str
+    programme: str
+    region_code: str
+    posted: str
+    pending: str
+    available: str
+
+
+class RegionTotal(BaseModel):
+    region_code: str
+    funds: int
+    posted: str
+    pending: str
+    available: str
+
+
+class Balances(BaseModel):
+    as_of: dt.date | None
+    known_at: dt.datetime | None
+    funds: list[FundBalancePublic]
+    totals: list[RegionTotal]
+
+
+class JournalEntry(BaseModel):
+    position: int
+    occurred_on: dt.date
+    recorded_at: dt.datetime
+    account_id: str
+    account_kind: str
+    account_name: str
+    fund_id: str | None
+    region_code: str | None
+    transfer_id: str
+    transfer_kind: str | None
+    side: str
+    phase: str
+    amount: str
+    balance: str
+    counterparty_id: str
+    memo: str | None
+    cause: dict[str, Any]
+    entry_hash: str
+
+
+class Journal(BaseModel):
+    as_of: dt.date | None
+    known_at: dt.datetime | None
+    entries: list[JournalEntry]
+    total_debits: str
+    total_credits: str
