@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,11 @@ class NuanxinBase(Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self.after_save: list[Callable[[], None]] = []
+        # Saves to one event log serialise anyway (PostgreSQL's table lock, SQLite's writer
+        # lock); deciding under the same lock spares writers in this process from losing
+        # optimistic-concurrency races and replaying their decisions. Writers in other
+        # processes are still caught by the store's version check and retried.
+        self._deciding = threading.Lock()
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -110,15 +116,17 @@ class NuanxinBase(Application[UUID]):
             if replay is not None:
                 return replay
         for attempt in range(MAX_ATTEMPTS):
-            with acting_as(principal.actor):
-                aggregates, body = decide()
-                to_save = list(aggregates)
-                if stored_id is not None and idempotency_key:
-                    to_save.append(
-                        IdempotentResponse(principal.user_id, idempotency_key, request_hash, body)
-                    )
             try:
-                self.save(*to_save)
+                with self._deciding, acting_as(principal.actor):
+                    aggregates, body = decide()
+                    to_save = list(aggregates)
+                    if stored_id is not None and idempotency_key:
+                        to_save.append(
+                            IdempotentResponse(
+                                principal.user_id, idempotency_key, request_hash, body
+                            )
+                        )
+                    self.save(*to_save)
             except RecordConflictError:
                 if stored_id is not None:
                     replay = self._replay(stored_id, request_hash)

@@ -54,6 +54,8 @@ class CaseCommands(NuanxinBase):
             (f"members.{i}", member) for i, member in enumerate(members)
         ]
         _refuse_repeated_ids(people)
+        for path, data in people:
+            self._born_by_today(data, f"{path}.birth_date")
 
         def decide() -> Decision:
             records = [_member_record(data) for _, data in people]
@@ -89,6 +91,7 @@ class CaseCommands(NuanxinBase):
     ) -> CommandResult:
         principal.require(*CASE_WRITERS)
         on = self._past_or_today(added_on, "added_on")
+        self._born_by_today(member, "birth_date")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -234,6 +237,11 @@ class CaseCommands(NuanxinBase):
         return self.execute(principal, decide)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _born_by_today(self, person: dict[str, Any], field: str) -> None:
+        born = person["birth_date"]
+        born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
+        check_not_future(born, self.today(), field=field)
 
     def _change_family(
         self,

@@ -54,7 +54,7 @@ class Family(NuanxinAggregate):
 
     @property
     def is_open(self) -> bool:
-        return self.status is FamilyStatus.OPEN
+        return self.status == FamilyStatus.OPEN
 
     def resident_ids(self) -> list[str]:
         return [m["id_number"] for m in self.members.values()]

@@ -27,6 +27,9 @@ def events_environment(settings: Settings) -> dict[str, str]:
         "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
         "CIPHER_KEY": cipher_key(settings),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+        # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
+        # so writers in other processes are still seen.
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
         **backend_environment(settings, EVENTS_DB_FILE),
     }
     return env

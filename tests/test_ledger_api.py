@@ -1,0 +1,447 @@
+"""The fund ledger through the HTTP API: funds, receipts, allocations, payments, reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from api.runtime import Runtime, open_runtime
+from tests.conftest import UserFactory
+from tests.steps import register_family, stored_events
+from tests.support import service_payload
+
+FUNDS = "/api/v1/funds"
+TRANSFERS = "/api/v1/transfers"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def admin(user_headers: UserFactory) -> dict[str, str]:
+    return user_headers("admin", None)
+
+
+@pytest.fixture
+def auditor(user_headers: UserFactory) -> dict[str, str]:
+    return user_headers("auditor", None)
+
+
+def open_fund(
+    client: TestClient, admin: dict[str, str], region_code: str = "430121", **overrides: str
+) -> dict[str, Any]:
+    payload = {
+        "source": "provincial_budget",
+        "region_code": region_code,
+        "programme": "warm_heart",
+        "name": f"{region_code}暖心行动资金",
+    } | overrides
+    response = client.post(FUNDS, json=payload, headers=admin)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def receive(
+    client: TestClient, admin: dict[str, str], fund_id: str, amount: str, **extra: str
+) -> Any:
+    payload = {"amount": amount, "payer": "湖南省财政厅", "received_on": "2025-01-05"} | extra
+    return client.post(f"{FUNDS}/{fund_id}/receipts", json=payload, headers=admin)
+
+
+def allocate(
+    client: TestClient,
+    admin: dict[str, str],
+    from_fund: str,
+    to_fund: str,
+    amount: str,
+    **extra: Any,
+) -> Any:
+    payload = {"from_fund": from_fund, "to_fund": to_fund, "amount": amount, "memo": "下拨"}
+    return client.post(TRANSFERS, json=payload | extra, headers=admin)
+
+
+def fund(client: TestClient, headers: dict[str, str], fund_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = client.get(f"{FUNDS}/{fund_id}", headers=headers).json()
+    return body
+
+
+def balances(client: TestClient, headers: dict[str, str], **params: str) -> dict[str, Any]:
+    response = client.get("/api/v1/ledger/balances", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return {f["fund_id"]: f for f in response.json()["funds"]}
+
+
+def journal(client: TestClient, headers: dict[str, str], **params: str) -> dict[str, Any]:
+    response = client.get("/api/v1/ledger/journal", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_an_admin_opens_a_fund_that_starts_empty(client: TestClient, admin: dict[str, str]) -> None:
+    created = open_fund(client, admin)
+
+    assert created["version"] == 1
+    assert (created["posted"], created["pending"], created["available"]) == ("0.00",) * 3
+    assert fund(client, admin, created["id"])["name"] == "430121暖心行动资金"
+
+
+@pytest.mark.parametrize("role", ["caseworker", "supervisor", "auditor"])
+def test_only_admins_open_funds(client: TestClient, user_headers: UserFactory, role: str) -> None:
+    headers = user_headers(role, None if role == "auditor" else "430121")
+
+    response = client.post(
+        FUNDS,
+        json={"source": "national_project", "region_code": "430121",
+              "programme": "warm_heart", "name": "x"},
+        headers=headers,
+    )  # fmt: skip
+
+    assert response.status_code == 403
+
+
+def test_a_receipt_credits_the_fund_and_a_retried_key_records_it_once(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    fund_id = open_fund(client, admin)["id"]
+    keyed = admin | {"Idempotency-Key": "receipt-2025-001"}
+
+    first = client.post(
+        f"{FUNDS}/{fund_id}/receipts",
+        json={"amount": "10000.00", "payer": "湖南省财政厅", "received_on": "2025-01-05",
+              "reference": "湘财社〔2025〕1号"},
+        headers=keyed,
+    )  # fmt: skip
+    second = client.post(
+        f"{FUNDS}/{fund_id}/receipts",
+        json={"amount": "10000.00", "payer": "湖南省财政厅", "received_on": "2025-01-05",
+              "reference": "湘财社〔2025〕1号"},
+        headers=keyed,
+    )  # fmt: skip
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json() == second.json()
+    assert fund(client, admin, fund_id)["posted"] == "10000.00"
+
+
+@pytest.mark.parametrize("amount", [500, "-1.00", "1.234", "0.00", "abc", 10.5])
+def test_an_amount_that_is_not_a_positive_yuan_string_is_422(
+    client: TestClient, admin: dict[str, str], amount: object
+) -> None:
+    fund_id = open_fund(client, admin)["id"]
+
+    response = client.post(
+        f"{FUNDS}/{fund_id}/receipts", json={"amount": amount, "payer": "省财政厅"}, headers=admin
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "amount"
+
+
+def test_money_is_allocated_down_to_a_sub_region_fund_of_the_same_source_and_programme(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "10000.00")
+
+    response = allocate(client, admin, county, town, "3000.00", occurred_on="2025-01-10")
+
+    assert response.status_code == 201
+    assert response.json()["state"] == "posted"
+    assert fund(client, admin, county)["available"] == "7000.00"
+    assert fund(client, admin, town)["available"] == "3000.00"
+
+
+@pytest.mark.parametrize(
+    ("to_region", "overrides"),
+    [
+        ("430121101", {"source": "foundation_donation"}),
+        ("430121101", {"programme": "nursing_subsidy"}),
+        ("430181", {}),
+    ],
+    ids=["other-source", "other-programme", "not-a-sub-region"],
+)
+def test_ring_fenced_money_does_not_move_across_source_programme_or_sideways(
+    client: TestClient, admin: dict[str, str], to_region: str, overrides: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    other = open_fund(client, admin, to_region, **overrides)["id"]
+    receive(client, admin, county, "1000.00")
+
+    response = allocate(client, admin, county, other, "100.00")
+
+    assert response.status_code == 409
+    assert fund(client, admin, county)["available"] == "1000.00"
+
+
+def test_an_overdraft_is_refused_whole_naming_the_account_and_what_it_has(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    entries_before = len(journal(client, auditor)["entries"])
+
+    response = allocate(client, admin, county, town, "1000.01")
+
+    assert response.status_code == 409
+    assert response.json()["account_id"] == county
+    assert response.json()["available"] == "1000.00"
+    assert len(journal(client, auditor)["entries"]) == entries_before
+    assert fund(client, admin, town)["posted"] == "0.00"
+
+
+def test_a_service_with_cash_pays_the_family_dated_the_service_and_a_void_reverses_it(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    receive(client, admin, county, "2000.00")
+    family_id = register_family(client, caseworker)["id"]
+    payload = service_payload(
+        occurred_on="2025-01-27", cash={"amount": "500.00", "fund_id": county}
+    )
+
+    service = client.post(
+        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+    )
+    paid = fund(client, admin, county)["available"]
+    voided = client.post(
+        f"/api/v1/services/{service.json()['id']}/void",
+        json={"reason": "重复录入"},
+        headers=caseworker,
+    )
+
+    assert service.status_code == 201
+    assert service.json()["cash"]["amount"] == "500.00"
+    assert paid == "1500.00"
+    assert voided.status_code == 200
+    assert fund(client, admin, county)["available"] == "2000.00"
+    postings = [e for e in journal(client, auditor, fund=county)["entries"]]
+    payment, reversal = postings[1], postings[2]
+    assert (payment["occurred_on"], payment["side"], payment["cause"]["type"]) == (
+        "2025-01-27", "debit", "service",
+    )  # fmt: skip
+    assert payment["cause"]["id"] == service.json()["id"]
+    assert (reversal["side"], reversal["transfer_kind"]) == ("credit", "reversal")
+
+
+def test_a_caseworker_pays_only_from_funds_of_their_region(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    liuyang = open_fund(client, admin, "430181")["id"]
+    receive(client, admin, liuyang, "2000.00")
+    family_id = register_family(client, caseworker)["id"]
+    payload = service_payload(cash={"amount": "500.00", "fund_id": liuyang})
+
+    response = client.post(
+        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+    )
+
+    assert response.status_code in (404, 422)
+    assert fund(client, admin, liuyang)["available"] == "2000.00"
+
+
+def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+    reserved = fund(client, admin, county)
+    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=admin)
+    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=admin)
+    void_after_post = client.post(
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=admin
+    )
+
+    assert pending["state"] == "pending"
+    assert (reserved["posted"], reserved["pending"], reserved["available"]) == (
+        "1000.00", "400.00", "600.00",
+    )  # fmt: skip
+    assert posted.status_code == 200
+    assert (again.status_code, void_after_post.status_code) == (409, 409)
+    assert fund(client, admin, county)["posted"] == "600.00"
+    assert fund(client, admin, town)["posted"] == "400.00"
+
+
+def test_a_voided_pending_transfer_releases_the_reservation(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+
+    voided = client.post(
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=admin
+    )
+
+    assert voided.json()["state"] == "voided"
+    assert fund(client, admin, county)["available"] == "1000.00"
+    assert fund(client, admin, town)["posted"] == "0.00"
+
+
+def test_balances_as_of_a_date_and_as_known_at_a_time_leave_out_what_came_later(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    receive(client, admin, county, "1000.00", received_on="2025-01-05")
+    known_then = dt.datetime.now(dt.UTC).isoformat()
+    receive(client, admin, county, "500.00", received_on="2025-03-01")
+
+    as_of_february = balances(client, auditor, as_of="2025-02-28")[county]
+    as_known_then = balances(client, auditor, known_at=known_then)[county]
+    now = balances(client, auditor)[county]
+
+    assert as_of_february["posted"] == "1000.00"
+    assert as_known_then["posted"] == "1000.00"
+    assert (now["posted"], now["pending"], now["available"]) == ("1500.00", "0.00", "1500.00")
+
+
+def test_balances_roll_up_by_region_prefix(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    allocate(client, admin, county, town, "300.00")
+
+    response = client.get("/api/v1/ledger/balances", params={"region": "430121"}, headers=auditor)
+
+    totals = {t["region_code"]: t for t in response.json()["totals"]}
+    assert totals["430121"]["posted"] == "1000.00"
+    assert totals["430121101"]["posted"] == "300.00"
+
+
+def test_the_journal_shows_running_balances_causes_and_balanced_totals(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00", received_on="2025-01-05")
+    allocate(client, admin, county, town, "300.00", occurred_on="2025-01-10")
+
+    whole = journal(client, auditor)
+    county_postings = journal(client, auditor, fund=county)["entries"]
+    later = journal(client, auditor, fund=county, **{"from": "2025-01-06"})["entries"]
+
+    assert whole["total_debits"] == whole["total_credits"] == "1300.00"
+    assert [(e["amount"], e["balance"]) for e in county_postings] == [
+        ("1000.00", "1000.00"), ("300.00", "700.00"),
+    ]  # fmt: skip
+    assert [e["cause"]["type"] for e in county_postings] == ["receipt", "allocation"]
+    assert [e["balance"] for e in later] == ["700.00"]
+
+
+def test_the_journal_is_also_csv_and_xlsx(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    receive(client, admin, county, "1000.00")
+
+    as_csv = client.get("/api/v1/ledger/journal", headers=auditor | {"Accept": "text/csv"})
+    as_xlsx = client.get("/api/v1/ledger/journal", headers=auditor | {"Accept": XLSX})
+
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.splitlines()[0].startswith("position,occurred_on")
+    assert len(as_csv.text.splitlines()) == 3
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    assert sheet.max_row == 3
+
+
+def test_caseworkers_do_not_read_the_journal(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    assert client.get("/api/v1/ledger/journal", headers=caseworker).status_code == 403
+
+
+def test_under_sixteen_concurrent_clients_no_transfer_is_lost_doubled_or_overdrawn(
+    client: TestClient, admin: dict[str, str], runtime: Runtime
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "100.00")
+
+    def move_one(attempt: int) -> int:
+        response = allocate(
+            client, admin | {"Idempotency-Key": f"move-{attempt}"}, county, town, "1.00"
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(move_one, range(130)))
+
+    assert statuses.count(201) == 100
+    assert statuses.count(409) == 30
+    assert fund(client, admin, county)["available"] == "0.00"
+    assert fund(client, admin, town)["posted"] == "100.00"
+    allocations = [e for e in stored_events(runtime) if type(e).__qualname__ == "Transfer.Recorded"]
+    assert len(allocations) == 1 + 100
+
+
+def test_rebuilding_the_ledger_view_from_zero_gives_the_same_balances_and_journal(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str], runtime: Runtime
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    allocate(client, admin, county, town, "300.00")
+    before = (balances(client, auditor), journal(client, auditor))
+
+    runtime.ledger.clear(runtime.app.name)
+    runtime.runner_for("ledger").catch_up()
+
+    assert (balances(client, auditor), journal(client, auditor)) == before
+
+
+def test_a_fund_account_past_its_snapshot_still_answers_the_same(
+    client: TestClient, admin: dict[str, str], runtime: Runtime
+) -> None:
+    county = open_fund(client, admin)["id"]
+    for day in range(1, 211):
+        receive(client, admin, county, "1.00", reference=f"第{day}笔")
+    runtime.app.repository.cache = None  # read it back from the snapshot and later events
+
+    body = fund(client, admin, county)
+
+    assert (body["version"], body["posted"], body["source"]) == (211, "210.00", "provincial_budget")
+
+
+def test_writers_in_two_processes_on_one_store_lose_nothing(
+    client: TestClient, admin: dict[str, str], runtime: Runtime
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "40.00")
+    other_worker = open_runtime(runtime.settings, run_projections=False)
+    principal = other_worker.app.authenticate(admin["Authorization"].removeprefix("Bearer "))
+
+    def move_here(attempt: int) -> int:
+        return allocate(client, admin, county, town, "1.00", memo=f"here {attempt}").status_code
+
+    def move_there(attempt: int) -> str:
+        result = other_worker.app.allocate(
+            principal, from_fund=UUID(county), to_fund=UUID(town), amount_fen=100,
+            memo=f"there {attempt}", occurred_on=None,
+        )  # fmt: skip
+        return str(result.body["state"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        here = pool.map(move_here, range(20))
+        there = pool.map(move_there, range(20))
+        outcomes = list(here), list(there)
+    other_worker.close()
+
+    assert outcomes == ([201] * 20, ["posted"] * 20)
+    assert fund(client, admin, county)["available"] == "0.00"
+    assert fund(client, admin, town)["posted"] == "40.00"
