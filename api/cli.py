@@ -17,6 +17,7 @@ import uvicorn
 from api.runtime import Runtime, open_runtime
 from application.demo import load_demo_county
 from domain.errors import DomainError
+from domain.money import yuan_from_fen
 from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.persistence import ConfigurationError
@@ -110,7 +111,8 @@ def demo(families: int, seed: int) -> None:
         runtime.reads_of(TimelineProjection.name).wait_until_current()
         click.echo(
             f"{summary.county_name} ({summary.county_code}): {summary.families} families, "
-            f"{summary.services} services; demo users and their bearer tokens:"
+            f"{summary.services} services, {summary.funds} funds, "
+            f"{yuan_from_fen(summary.cash_paid_fen)} yuan paid; demo users and their tokens:"
         )
         for user in summary.users:
             click.echo(f"  {user.role.value:<10} {user.name} {user.region_code} {user.token}")

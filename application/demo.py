@@ -31,6 +31,7 @@ from stdnum.cn import ric
 from application.app import Nuanxin
 from application.principal import Principal
 from domain.errors import RuleViolatedError
+from domain.ledger import FundSource, Programme
 from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Gender, Occasion, Relation, Role, ServiceKind
 
@@ -81,6 +82,8 @@ class DemoSummary:
     transferred_families: int
     closed_families: int
     reopened_families: int
+    funds: int
+    cash_paid_fen: int
     users: tuple[DemoUser, ...]
 
     @property
@@ -114,12 +117,15 @@ def load_demo_county(
         _add_demo_user(app, county.supervisor_name, Role.SUPERVISOR, COUNTY_CODE, COUNTY_NAME)
     )
 
+    township_funds = _fund_the_county(app, county, users)
     tally = _Tally()
     total = len(county.families)
     if progress:
         progress(0, total)
     for done, plan in enumerate(county.families, start=1):
-        _load_family(app, principals[plan.township.code], plan, tally)
+        _load_family(
+            app, principals[plan.township.code], plan, tally, township_funds[plan.township.code]
+        )
         if progress:
             progress(done, total)
 
@@ -140,6 +146,8 @@ def load_demo_county(
         transferred_families=tally.transferred_families,
         closed_families=tally.closed_families,
         reopened_families=tally.reopened_families,
+        funds=len(township_funds) + 1,
+        cash_paid_fen=tally.cash_paid_fen,
         users=tuple(users),
     )
 
@@ -228,6 +236,13 @@ _FESTIVALS: dict[Occasion, tuple[dt.date, ...]] = {
 
 Goods = tuple[tuple[str, int], ...]
 """Goods in kind: (description, value in fen)."""
+
+# Festival condolence money per special family (local practice, DOMAIN.md): 500 / 300 / 300.
+_FESTIVAL_CASH_FEN: dict[Occasion, int] = {
+    Occasion.SPRING_FESTIVAL: 50_000,
+    Occasion.DRAGON_BOAT: 30_000,
+    Occasion.MID_AUTUMN: 30_000,
+}
 
 _FESTIVAL_GOODS: dict[Occasion, tuple[Goods, ...]] = {
     Occasion.SPRING_FESTIVAL: (
@@ -409,6 +424,7 @@ class _RecordService:
     staff: tuple[str, ...]
     summary: str
     goods: Goods
+    cash_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -770,10 +786,13 @@ def _plan_services(rng: random.Random, plan: _FamilyPlan, today: dt.date) -> Non
         staff: Sequence[str],
         summary: str,
         goods: Goods = (),
+        cash_fen: int = 0,
     ) -> None:
         if start <= on <= today:
             plan.services.append(
-                _RecordService(on, len(plan.services), kind, occasion, tuple(staff), summary, goods)
+                _RecordService(
+                    on, len(plan.services), kind, occasion, tuple(staff), summary, goods, cash_fen
+                )
             )
 
     festival_share = 1.0 if plan.is_special else 0.35
@@ -790,6 +809,7 @@ def _plan_services(rng: random.Random, plan: _FamilyPlan, today: dt.date) -> Non
                     [township_staff, rng.choice(village_staff)],
                     rng.choice(_FESTIVAL_SUMMARIES[occasion]),
                     rng.choice(_FESTIVAL_GOODS[occasion]),
+                    _FESTIVAL_CASH_FEN[occasion] if plan.is_special else 0,
                 )
     for year in (today.year - 1, today.year):
         if plan.is_special and rng.random() < 0.55:
@@ -974,6 +994,7 @@ def _plan_corrections_and_voids(
                     service.staff,
                     service.summary,
                     service.goods,
+                    service.cash_fen,
                 )
                 plan.services.append(duplicate)
                 plan.later.append(
@@ -1101,6 +1122,7 @@ class _Tally:
     transferred_families: int = 0
     closed_families: int = 0
     reopened_families: int = 0
+    cash_paid_fen: int = 0
 
 
 def _add_demo_user(
@@ -1110,7 +1132,68 @@ def _add_demo_user(
     return DemoUser(name, role, region_code, region_name, token=issued.token)
 
 
-def _load_family(app: Nuanxin, principal: Principal, plan: _FamilyPlan, tally: _Tally) -> None:
+def _fund_the_county(app: Nuanxin, county: _CountyPlan, users: list[DemoUser]) -> dict[str, UUID]:
+    """The county association's finance officer receives the provincial warm-heart budget a
+    little before the first festival visit and allocates each township what its special
+    families' festival money needs, with a margin; answers each township's fund id."""
+    officer = _add_demo_user(app, "县计生协财务", Role.ADMIN, COUNTY_CODE, COUNTY_NAME)
+    users.append(officer)
+    users.append(_add_demo_user(app, "绩效评价审计", Role.AUDITOR, COUNTY_CODE, COUNTY_NAME))
+    admin = app.authenticate(officer.token)
+    needed = {township.code: 0 for township in county.townships}
+    first_day = app.today()
+    for plan in county.families:
+        for service in plan.services:
+            needed[plan.township.code] += service.cash_fen
+            first_day = min(first_day, service.on)
+    funded_on = first_day - dt.timedelta(days=14)
+    allotments = {code: _round_up(fen * 11 // 10, 1_000_000) for code, fen in needed.items()}
+    county_fund = UUID(
+        app.open_fund(
+            admin,
+            source=FundSource.PROVINCIAL_BUDGET,
+            region_code=COUNTY_CODE,
+            programme=Programme.WARM_HEART,
+            name=f"{COUNTY_NAME}暖心行动省级资金",
+        ).body["id"]
+    )
+    app.record_receipt(
+        admin,
+        county_fund,
+        amount_fen=_round_up(sum(allotments.values()) * 12 // 10, 10_000_000),
+        payer="湖南省财政厅",
+        received_on=funded_on,
+        reference=f"湘财社指〔{funded_on.year}〕暖心行动专项",
+    )
+    funds: dict[str, UUID] = {}
+    for township in county.townships:
+        funds[township.code] = UUID(
+            app.open_fund(
+                admin,
+                source=FundSource.PROVINCIAL_BUDGET,
+                region_code=township.code,
+                programme=Programme.WARM_HEART,
+                name=f"{township.name}暖心行动资金",
+            ).body["id"]
+        )
+        app.allocate(
+            admin,
+            from_fund=county_fund,
+            to_fund=funds[township.code],
+            amount_fen=max(allotments[township.code], 1_000_000),
+            memo=f"下拨{township.name}节日慰问金",
+            occurred_on=funded_on + dt.timedelta(days=3),
+        )
+    return funds
+
+
+def _round_up(fen: int, unit: int) -> int:
+    return -(-fen // unit) * unit
+
+
+def _load_family(
+    app: Nuanxin, principal: Principal, plan: _FamilyPlan, tally: _Tally, fund_id: UUID
+) -> None:
     body = app.register_family(
         principal,
         region_code=plan.village.code,
@@ -1165,7 +1248,9 @@ def _load_family(app: Nuanxin, principal: Principal, plan: _FamilyPlan, tally: _
                     staff=list(step.staff),
                     summary=step.summary,
                     goods=_goods_body(step.goods),
+                    cash=(step.cash_fen, fund_id) if step.cash_fen else None,
                 )
+                tally.cash_paid_fen += step.cash_fen
                 service_ids[step.ref] = UUID(recorded.body["id"])
                 tally.services += 1
             case _CorrectService():

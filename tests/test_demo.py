@@ -131,7 +131,13 @@ def test_summary_counts_match_the_stored_events(
     assert summary.transferred_families == counts["Family.Transferred"]
     assert summary.closed_families == counts["Family.Closed"]
     assert summary.reopened_families == counts["Family.Reopened"]
-    assert summary.users_created == counts["User.Created"] == summary.townships + 1
+    # A caseworker per township, the county supervisor, finance officer and auditor.
+    assert summary.users_created == counts["User.Created"] == summary.townships + 3
+    funds = [e for e in events if event_name(e) == "Account.Opened" and str(e.kind) == "fund"]
+    assert summary.funds == len(funds) == summary.townships + 1
+    paid = sum(e.amount_fen for e in events if event_name(e) == "Transfer.Recorded"
+               and str(e.kind) == "service_payment")  # fmt: skip
+    assert summary.cash_paid_fen == paid > 0
     # Even the small demo has something for every timeline feature to show.
     for count in (
         summary.services,
