@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 from psycopg import sql
 
 from infrastructure.settings import Settings
@@ -24,7 +24,7 @@ class ConfigurationError(Exception):
 def events_environment(settings: Settings) -> dict[str, str]:
     """Environment for the application's event store (one event log, encrypted at rest)."""
     env = {
-        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": cipher_key(settings),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
