@@ -43,6 +43,7 @@ class Runtime:
     app: Nuanxin
     projections: dict[str, BatchProjection[Any]]
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
+    view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
 
     @property
     def timeline(self) -> TimelineView:
@@ -80,6 +81,8 @@ class Runtime:
         for runner in self.runners.values():
             runner.stop()
         self.runners.clear()
+        for factory in self.view_factories:
+            factory.close()
         self.app.close()
 
 
@@ -87,12 +90,18 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     ensure_postgres_schema(settings)
     app = Nuanxin(events_environment(settings), BusinessClock(settings.timezone))
     projections: dict[str, BatchProjection[Any]] = {}
+    factories: list[InfrastructureFactory[Any]] = []
     for spec in PROJECTIONS:
         view_class = spec.postgres_view if settings.uses_postgres else spec.sqlite_view
         env = Environment(spec.projection.name, view_environment(settings, spec.projection.name))
-        view = InfrastructureFactory.construct(env=env).tracking_recorder(view_class)
-        projections[spec.projection.name] = spec.projection(view=view)
-    runtime = Runtime(settings=settings, app=app, projections=projections)
+        factory: InfrastructureFactory[Any] = InfrastructureFactory.construct(env=env)
+        factories.append(factory)
+        projections[spec.projection.name] = spec.projection(
+            view=factory.tracking_recorder(view_class)
+        )
+    runtime = Runtime(
+        settings=settings, app=app, projections=projections, view_factories=factories
+    )
     if run_projections:
         runtime.start_projections()
     return runtime

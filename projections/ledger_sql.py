@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from projections.ledger import FundBalance, JournalRow, LedgerChanges, LedgerQuery, LedgerView
-from projections.sql import Cursor, SQLView
+from projections.sql import Cursor, SQLView, execute_in_runs
 
 ACCOUNT_COLUMNS = (
     "account_id", "kind", "name", "source", "programme", "region_code", "family_id",
@@ -65,18 +65,23 @@ class SQLLedgerView(SQLView, LedgerView):
         def rows(cursor: Cursor) -> None:
             # Within one save the entries come before their transfer: order does not matter
             # here, since the tables are joined only when read.
-            for statement, batch in (
-                (_insert("ledger_accounts", ACCOUNT_COLUMNS), changes.accounts),
-                (_insert("ledger_entries", ENTRY_COLUMNS), changes.entries),
-                (_insert("ledger_transfers", TRANSFER_COLUMNS), changes.transfers),
-                (
-                    "UPDATE {t}ledger_transfers SET state = :state "
-                    "WHERE transfer_id = :transfer_id",
-                    changes.transfer_updates,
-                ),
-            ):
-                for params in batch:
-                    cursor.execute(self.dialect(statement), params)
+            execute_in_runs(
+                cursor,
+                [
+                    (self.dialect(statement), params)
+                    for statement, batch in (
+                        (_insert("ledger_accounts", ACCOUNT_COLUMNS), changes.accounts),
+                        (_insert("ledger_entries", ENTRY_COLUMNS), changes.entries),
+                        (_insert("ledger_transfers", TRANSFER_COLUMNS), changes.transfers),
+                        (
+                            "UPDATE {t}ledger_transfers SET state = :state "
+                            "WHERE transfer_id = :transfer_id",
+                            changes.transfer_updates,
+                        ),
+                    )
+                    for params in batch
+                ],
+            )
 
         self.write(rows, tracking)
 

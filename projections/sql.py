@@ -6,9 +6,10 @@ same values: ISO dates and fixed-form UTC timestamps sort correctly as text."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +21,7 @@ from projections.batching import ProjectionView
 
 class Cursor(Protocol):
     def execute(self, statement: Any, params: Any = ...) -> Any: ...
+    def executemany(self, statement: Any, params: Any) -> Any: ...
     def fetchall(self) -> Any: ...
     def fetchone(self) -> Any: ...
 
@@ -39,6 +41,17 @@ class Dialect:
     def __call__(self, text: str) -> str:
         text = text.replace("{t}", self.prefix)
         return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", text) if self.pyformat else text
+
+
+Statement = tuple[str, dict[str, Any]]
+
+
+def execute_in_runs(cursor: Cursor, statements: Sequence[Statement]) -> None:
+    """Executes in order, sending each run of the same statement as one executemany: psycopg
+    pipelines it, where one round trip per row would cap a PostgreSQL rebuild at ~4,000
+    events/s."""
+    for text, run in itertools.groupby(statements, key=lambda statement: statement[0]):
+        cursor.executemany(text, [params for _, params in run])
 
 
 class SQLView(ProjectionView):

@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from projections.sql import Cursor, Dialect, SQLView
+from projections.sql import Cursor, Dialect, SQLView, Statement, execute_in_runs
 from projections.timeline import (
     DirectoryPage,
     DirectoryRow,
@@ -197,23 +197,24 @@ class TimelineStatements:
 
 
 def write_changes(cursor: Cursor, statements: TimelineStatements, changes: TimelineChanges) -> None:
+    # Order matters: a correction copies from the version before it, inserted earlier.
+    ordered: list[Statement] = []
     for entry in changes.entries:
         params = entry_params(entry)
-        if entry.family_id is None:
-            cursor.execute(statements.insert_later_version, params)
-        else:
-            cursor.execute(statements.insert_entry, params)
+        insert = statements.insert_entry if entry.family_id else statements.insert_later_version
+        ordered.append((insert, params))
         if entry.supersedes_service:
-            cursor.execute(statements.supersede_versions, params)
+            ordered.append((statements.supersede_versions, params))
         if entry.voids_service:
-            cursor.execute(statements.void_versions, params)
+            ordered.append((statements.void_versions, params))
     for change in changes.directory:
         params = {"family_id": change.family_id, **change.fields}
         if change.is_new:
             position = min(e.position for e in changes.entries if e.family_id == change.family_id)
-            cursor.execute(statements.insert_directory_row, params | {"position": position})
+            ordered.append((statements.insert_directory_row, params | {"position": position}))
         else:
-            cursor.execute(statements.update_directory_row(change.fields), params)
+            ordered.append((statements.update_directory_row(change.fields), params))
+    execute_in_runs(cursor, ordered)
 
 
 def entry_params(entry: Entry) -> dict[str, Any]:
