@@ -99,9 +99,7 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         projections[spec.projection.name] = spec.projection(
             view=factory.tracking_recorder(view_class)
         )
-    runtime = Runtime(
-        settings=settings, app=app, projections=projections, view_factories=factories
-    )
+    runtime = Runtime(settings=settings, app=app, projections=projections, view_factories=factories)
     if run_projections:
         runtime.start_projections()
     return runtime
