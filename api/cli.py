@@ -166,3 +166,7 @@ def projection_status() -> None:
         for name, projection in runtime.projections.items():
             position = projection.view.max_tracking_id(runtime.app.name) or 0
             click.echo(f"{name}: position {position}, lag {head - position}")
+
+
+if __name__ == "__main__":
+    main()

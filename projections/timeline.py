@@ -404,6 +404,13 @@ def service_details(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("kind", "occasion", "staff", "occurred_on"):
         if name in values:
             details[name] = str(values[name]) if name != "staff" else list(values[name])
+    if values.get("cash"):
+        cash = values["cash"]
+        details["cash"] = {
+            "amount": yuan_from_fen(int(cash["amount_fen"])),
+            "fund_id": str(cash["fund_id"]),
+            "transfer_id": str(cash["transfer_id"]),
+        }
     if "goods" in values:
         details["goods"] = [
             {"description": g["description"], "value": yuan_from_fen(int(g["value_fen"]))}
