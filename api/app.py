@@ -11,7 +11,7 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from api.problems import install_problem_handlers
-from api.routes import families, funds, health, ledger, services, transfers
+from api.routes import audit, families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     api.include_router(funds.router)
     api.include_router(transfers.router)
     api.include_router(ledger.router)
+    api.include_router(audit.router)
     app.include_router(api)
     app.include_router(health.router)
     return app

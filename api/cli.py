@@ -6,42 +6,19 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import click
-import structlog
 import uvicorn
 
-from api.runtime import Runtime, open_runtime
+from api.cli_audit import audit
+from api.cli_support import runtime_for_command
 from application.demo import load_demo_county
-from domain.errors import DomainError
 from domain.money import yuan_from_fen
 from domain.values import Role
-from infrastructure.logging import configure_logging
-from infrastructure.persistence import ConfigurationError
 from infrastructure.settings import Settings
 from projections.timeline import TimelineProjection
-
-log = structlog.get_logger(__name__)
-
-
-@contextmanager
-def runtime_for_command(*, run_projections: bool = False) -> Iterator[Runtime]:
-    """A runtime from the environment; any failure ends the command with a one-line reason."""
-    try:
-        settings = Settings()
-        configure_logging(settings.log_level)
-        runtime = open_runtime(settings, run_projections=run_projections)
-    except (ConfigurationError, ValueError) as error:
-        raise click.ClickException(str(error).splitlines()[0]) from None
-    try:
-        yield runtime
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
-    finally:
-        runtime.close()
 
 
 @click.group()
@@ -166,6 +143,9 @@ def projection_status() -> None:
         for name, projection in runtime.projections.items():
             position = projection.view.max_tracking_id(runtime.app.name) or 0
             click.echo(f"{name}: position {position}, lag {head - position}")
+
+
+main.add_command(audit)
 
 
 if __name__ == "__main__":

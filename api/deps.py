@@ -83,19 +83,23 @@ def _uuid_or_not_found(value: str, what: str) -> UUID:
         raise NotFoundError(f"{what} {value} not found") from None
 
 
-def get_family_id(family_id: str) -> UUID:
+# Each id in a path is read only after the caller is authenticated (the principal is solved
+# once per request), so that a request without a valid token answers 401 whatever its path.
+
+
+def get_family_id(family_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(family_id, "family")
 
 
-def get_service_id(service_id: str) -> UUID:
+def get_service_id(service_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(service_id, "service record")
 
 
-def get_fund_id(fund_id: str) -> UUID:
+def get_fund_id(fund_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(fund_id, "fund")
 
 
-def get_transfer_id(transfer_id: str) -> UUID:
+def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(transfer_id, "transfer")
 
 

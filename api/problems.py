@@ -136,7 +136,16 @@ async def storage_unavailable(_: Request, error: Exception) -> JSONResponse:
 
 async def unexpected(_: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected_error", error_type=type(error).__name__)
-    return problem(500, "Server error", "an unexpected error was logged with this request's id")
+    # This answer is made outside the middleware that stamps the request id on responses,
+    # so it names the id itself: the client needs it to find the logged error.
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return problem(
+        500,
+        "Server error",
+        "an unexpected error was logged with this request's id",
+        headers={"X-Request-ID": request_id} if request_id else None,
+        request_id=request_id,
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

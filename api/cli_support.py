@@ -1,0 +1,32 @@
+"""What every `nuanxin` command shares: a runtime from the environment, and one-line
+reasons instead of tracebacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from api.runtime import Runtime, open_runtime
+from domain.errors import DomainError
+from infrastructure.logging import configure_logging
+from infrastructure.persistence import ConfigurationError
+from infrastructure.settings import Settings
+
+
+@contextmanager
+def runtime_for_command(*, run_projections: bool = False) -> Iterator[Runtime]:
+    """A runtime from the environment; any failure ends the command with a one-line reason."""
+    try:
+        settings = Settings()
+        configure_logging(settings.log_level)
+        runtime = open_runtime(settings, run_projections=run_projections)
+    except (ConfigurationError, ValueError) as error:
+        raise click.ClickException(str(error).splitlines()[0]) from None
+    try:
+        yield runtime
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        runtime.close()

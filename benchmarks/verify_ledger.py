@@ -1,0 +1,141 @@
+"""Verification throughput: ledger events checked per second by `verify_ledger` (decrypting
+every row, recomputing every hash), by `verify_bundle` (from the exported file, no key), and
+by a seal (verification plus the root hash), on the demo county plus synthetic transfers.
+
+    python -m benchmarks.verify_ledger [--families 300] [--transfers 2000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from api.runtime import Runtime, open_runtime
+from application.audit import (
+    export_bundle,
+    replay_ledger,
+    seal_ledger,
+    verify_bundle,
+    verify_ledger,
+)
+from application.demo import load_demo_county
+from application.principal import Principal
+from domain.actor import Actor, acting_as
+from domain.ledger import Account, FundSource, Programme, TransferKind, record_transfer
+from domain.values import Role
+from infrastructure.settings import Settings
+
+ADMIN = Principal(user_id="bench", name="bench", role=Role.ADMIN, region_code=None)
+
+
+def add_transfers(runtime: Runtime, count: int, *, seed: int = 7) -> None:
+    """Receipts into a county fund and payments from it to 200 families, one save each."""
+    rng = random.Random(seed)
+    app = runtime.app
+    day = dt.date(2024, 1, 2)
+    with acting_as(Actor(user_id="bench", name="bench", role="admin")):
+        treasury = Account.open_external("benchmark treasury")
+        fund = Account.open_fund(
+            uuid.uuid4(),
+            name="benchmark fund",
+            source=FundSource.PROVINCIAL_BUDGET,
+            programme=Programme.WARM_HEART,
+            region_code="430121",
+        )
+        families = [Account.open_beneficiary(uuid.uuid4()) for _ in range(200)]
+        app.save(treasury, fund, *families)
+        for number in range(count):
+            if number % 4 == 0:
+                source, target, kind = treasury, fund, TransferKind.RECEIPT
+                amount = 500_000
+            else:
+                source, target, kind = fund, rng.choice(families), TransferKind.SERVICE_PAYMENT
+                amount = rng.randrange(100, 50_000)
+            transfer = record_transfer(
+                source,
+                target,
+                transfer_id=uuid.uuid4(),
+                kind=kind,
+                amount_fen=amount,
+                memo="benchmark",
+                occurred_on=day,
+                cause={"type": kind.value},
+            )
+            app.save(source, target, transfer)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--families", type=int, default=300)
+    parser.add_argument("--transfers", type=int, default=2000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL; a throwaway schema is used")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="nuanxin-bench-"))
+    settings = Settings(data_dir=data_dir, log_level="warning")
+    if args.postgres:
+        settings = Settings(
+            data_dir=data_dir,
+            database_url=args.postgres,
+            database_schema=f"bench_{uuid.uuid4().hex[:8]}",
+            cipher_key=base64.b64encode(bytes(32)).decode(),
+            log_level="warning",
+        )
+    runtime = open_runtime(settings, run_projections=False)
+    try:
+        if args.families:
+            load_demo_county(runtime.app, families=args.families)
+        add_transfers(runtime, args.transfers)
+        backend = "postgres" if args.postgres else "sqlite"
+        print(f"backend {backend}, log of {runtime.app.recorder.max_notification_id()} events")
+
+        report = verify_ledger(runtime.app)
+        assert report.ok, report.problems[:3]
+        print(
+            f"verify_ledger   {report.checked:>7} events  {report.seconds:6.2f} s  "
+            f"{report.events_per_second:>8.0f} events/s"
+        )
+        started = time.perf_counter()
+        seal = seal_ledger(runtime.app, ADMIN)
+        seconds = time.perf_counter() - started
+        print(
+            f"seal_ledger     {report.checked:>7} events  {seconds:6.2f} s  "
+            f"(seal {seal['sequence']})"
+        )
+        summary = export_bundle(runtime.app, data_dir / "bundle.jsonl.gz")
+        print(
+            f"export_bundle   {summary.events:>7} events  {summary.seconds:6.2f} s  "
+            f"{summary.events / summary.seconds:>8.0f} events/s  "
+            f"{summary.path.stat().st_size / 1e6:.1f} MB"
+        )
+        offline = verify_bundle(summary.path)
+        assert offline.ok, offline.problems[:3]
+        print(
+            f"verify_bundle   {offline.checked:>7} events  {offline.seconds:6.2f} s  "
+            f"{offline.events_per_second:>8.0f} events/s"
+        )
+        started = time.perf_counter()
+        replay = replay_ledger(runtime.app)
+        seconds = time.perf_counter() - started
+        print(f"replay_ledger   {len(replay.funds):>7} funds   {seconds:6.2f} s")
+    finally:
+        runtime.close()
+        if settings.database_url:
+            with psycopg.connect(settings.database_url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("DROP SCHEMA {} CASCADE").format(
+                        sql.Identifier(settings.database_schema)
+                    )
+                )
+
+
+if __name__ == "__main__":
+    main()
