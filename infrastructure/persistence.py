@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+import structlog
 from eventsourcing.cryptography import AESCipher
 from psycopg import sql
 
@@ -15,6 +16,9 @@ from infrastructure.settings import Settings
 
 CIPHER_KEY_FILE = "cipher.key"
 EVENTS_DB_FILE = "events.sqlite3"
+
+
+log = structlog.get_logger(__name__)
 
 
 class ConfigurationError(Exception):
@@ -82,9 +86,12 @@ def cipher_key(settings: Settings) -> str:
             ) from None
         return settings.cipher_key
     if settings.uses_postgres:
-        raise ConfigurationError(
-            "NUANXIN_CIPHER_KEY is required with PostgreSQL (a base64 AES key; make one with "
-            "`python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())'`)"
+        # Every process that shares the database must share the key; one kept in a local
+        # data directory serves a single machine only, so say so loudly.
+        log.warning(
+            "cipher_key_from_data_dir",
+            advice="set NUANXIN_CIPHER_KEY to the same base64 AES key on every machine",
+            data_dir=str(settings.data_dir),
         )
     return _embedded_cipher_key(settings.data_dir)
 
