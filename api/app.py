@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 
+from api.metrics import Metrics
 from api.problems import install_problem_handlers
 from api.routes import audit, families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = runtime or open_runtime(
             settings, run_projections=settings.run_projections
         )
+        app.state.metrics.watch(app.state.runtime)
         log.info("service_started", backend="postgres" if settings.uses_postgres else "sqlite")
         try:
             yield
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         description="Event-sourced case management and fund ledger for special families.",
         lifespan=lifespan,
     )
+    app.state.metrics = Metrics()
     install_problem_handlers(app)
     app.middleware("http")(bind_request_id)
     api = APIRouter(prefix="/api/v1")
@@ -66,11 +69,17 @@ async def bind_request_id(
     started = time.perf_counter()
     response = await call_next(request)
     response.headers["X-Request-ID"] = request_id
+    elapsed = time.perf_counter() - started
+    # The route's template, not the path, so that ids do not each make a new time series.
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    metrics: Metrics = request.app.state.metrics
+    metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+    metrics.latency.labels(request.method, route).observe(elapsed)
     log.info(
         "request",
         method=request.method,
         path=request.url.path,
         status=response.status_code,
-        ms=round((time.perf_counter() - started) * 1000, 1),
+        ms=round(elapsed * 1000, 1),
     )
     return response
