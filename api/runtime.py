@@ -87,8 +87,9 @@ class Runtime:
 
 
 def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
+    events_env = events_environment(settings)  # checks the configuration before connecting
     ensure_postgres_schema(settings)
-    app = Nuanxin(events_environment(settings), BusinessClock(settings.timezone))
+    app = Nuanxin(events_env, BusinessClock(settings.timezone))
     projections: dict[str, BatchProjection[Any]] = {}
     factories: list[InfrastructureFactory[Any]] = []
     for spec in PROJECTIONS:

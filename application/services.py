@@ -120,6 +120,10 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         def decide() -> Decision:
             service = self.service_in_scope(principal, service_id)
             check_expected_version(service, expected_version)
+            if "occurred_on" in changes:
+                # A new date must be one the family could have been served on.
+                family: Family = self.load(service.family_id, Family, "family")
+                family.check_service_date_allowed(changes["occurred_on"])
             service.correct(reason, changes)
             return [service], service_body(service)
 

@@ -27,16 +27,16 @@ class ConfigurationError(Exception):
 
 def events_environment(settings: Settings) -> dict[str, str]:
     """Environment for the application's event store (one event log, encrypted at rest)."""
-    env = {
+    backend = backend_environment(settings, EVENTS_DB_FILE)  # a bad URL is reported first
+    return {
+        **backend,
         "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": cipher_key(settings),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
         # so writers in other processes are still seen.
         "AGGREGATE_CACHE_MAXSIZE": "10000",
-        **backend_environment(settings, EVENTS_DB_FILE),
     }
-    return env
 
 
 def view_environment(settings: Settings, projection_name: str) -> dict[str, str]:
@@ -119,5 +119,5 @@ def ensure_postgres_schema(settings: Settings) -> None:
                     sql.Identifier(settings.database_schema)
                 )
             )
-    except psycopg.OperationalError as error:
-        raise ConfigurationError(f"cannot reach PostgreSQL: {error}".strip()) from None
+    except psycopg.Error as error:
+        raise ConfigurationError(f"cannot use PostgreSQL: {error}".strip()) from None

@@ -13,8 +13,8 @@ _sequence = itertools.count(101)
 
 def resident_id(birth_date: dt.date, *, female: bool = True, area: str = "430121") -> str:
     """A valid, never-repeated resident ID: area code, birth date, sequence, check character."""
-    serial = next(_sequence) % 1000
-    serial = serial - serial % 2 + (0 if female else 1)
+    # Odd for men, even for women; a fresh number each call, so no two people share an ID.
+    serial = next(_sequence) % 500 * 2 + (0 if female else 1)
     body = f"{area}{birth_date:%Y%m%d}{serial:03d}"
     return body + ric.calc_check_digit(body + "?")  # it ignores the last character
 
