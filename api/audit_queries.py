@@ -7,7 +7,9 @@ import contextlib
 from uuid import UUID
 
 from api.runtime import Runtime
-from application.audit import Progress, VerifyReport, verify_ledger
+from application.audit.report import VerifyReport
+from application.audit.store import Progress
+from application.audit.verify import verify_ledger
 from projections.ledger import LedgerProjection, LedgerQuery
 from projections.runner import ProjectionLagError
 

@@ -16,15 +16,11 @@ import click
 
 from api.audit_queries import verify_with_views
 from api.cli_support import runtime_for_command
-from application.audit import (
-    BundleError,
-    Progress,
-    VerifyReport,
-    debits_equal_credits,
-    export_bundle,
-    replay_ledger,
-    verify_bundle,
-)
+from application.audit.bundle import export_bundle, verify_bundle
+from application.audit.bundle_file import BundleError
+from application.audit.replay import debits_equal_credits, replay_ledger
+from application.audit.report import VerifyReport
+from application.audit.store import Progress
 from domain.money import yuan_from_fen
 
 

@@ -20,13 +20,10 @@ import psycopg
 from psycopg import sql
 
 from api.runtime import Runtime, open_runtime
-from application.audit import (
-    export_bundle,
-    replay_ledger,
-    seal_ledger,
-    verify_bundle,
-    verify_ledger,
-)
+from application.audit.bundle import export_bundle, verify_bundle
+from application.audit.replay import replay_ledger
+from application.audit.seals import seal_ledger
+from application.audit.verify import verify_ledger
 from application.demo import load_demo_county
 from application.principal import Principal
 from domain.actor import Actor, acting_as

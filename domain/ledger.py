@@ -4,28 +4,27 @@ Every transfer is one debit entry on the account money leaves and one credit ent
 amount and phase, on the account it reaches; so total debits equal total credits after every
 transfer. The application saves both accounts and the transfer in one atomic save.
 
-Each entry is an event of its account carrying a hash over its own fields and the hash of the
-account's previous entry, so that a changed, inserted or deleted entry breaks the chain.
+Each account's hash chain starts from a hash of its opening (its id, kind, name, source,
+programme, region and family), and each entry is an event of its account carrying a hash over
+its own fields, the digest of its transfer's terms (kind, accounts, amount, memo, date, cause)
+and the hash of the account's previous entry (or of the opening). So a changed, inserted or
+deleted entry breaks the chain, and so does a change to an opening or to a transfer's terms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
 from domain.base import NuanxinAggregate
 from domain.errors import InvalidValueError, RuleViolatedError
+from domain.hashing import sha256_of_canonical_json
 from domain.money import yuan_from_fen
 from domain.values import parse_region_code, region_scope
-
-GENESIS_HASH = "0" * 64
-"""The `previous_hash` of an account's first entry."""
 
 Cause = dict[str, str]
 """What a transfer was made for, for the journal's link: {"type": "receipt" | "allocation" |
@@ -85,7 +84,7 @@ class EntryPhase(StrEnum):
 
 
 # How much each phase adds to the posted and to the pending total of the entry's side.
-_PHASE_EFFECT: dict[EntryPhase, tuple[int, int]] = {
+PHASE_EFFECT: dict[EntryPhase, tuple[int, int]] = {
     EntryPhase.POSTED: (1, 0),
     EntryPhase.PENDING: (0, 1),
     EntryPhase.POST_PENDING: (1, -1),
@@ -95,7 +94,7 @@ _SETTLING_PHASES = frozenset({EntryPhase.POST_PENDING, EntryPhase.VOID_PENDING})
 
 # The accounts each kind of transfer may connect. Beneficiary accounts appear only as the
 # receiving side: money leaves a family's account only when a payment to it is reversed.
-_ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
+TRANSFER_ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
     TransferKind.RECEIPT: (AccountKind.EXTERNAL, AccountKind.FUND),
     TransferKind.ALLOCATION: (AccountKind.FUND, AccountKind.FUND),
     TransferKind.SERVICE_PAYMENT: (AccountKind.FUND, AccountKind.BENEFICIARY),
@@ -152,6 +151,7 @@ def ledger_entry_hash(
     amount_fen: int,
     occurred_on: dt.date | str,
     counterparty_id: UUID | str,
+    transfer_digest: str,
     previous_hash: str,
 ) -> str:
     """The sha256 (hex) of one entry. Accepts ids and dates as objects or as the strings an
@@ -165,18 +165,118 @@ def ledger_entry_hash(
         "amount_fen": amount_fen,
         "occurred_on": dt.date.fromisoformat(str(occurred_on)).isoformat(),
         "counterparty_id": str(UUID(str(counterparty_id))),
+        "transfer_digest": transfer_digest,
         "previous_hash": previous_hash,
     }
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
+    return sha256_of_canonical_json(canonical)
+
+
+def account_opening_hash(
+    *,
+    account_id: UUID | str,
+    kind: AccountKind | str,
+    name: str,
+    source: FundSource | str | None,
+    programme: Programme | str | None,
+    region_code: str | None,
+    family_id: UUID | str | None,
+) -> str:
+    """The sha256 (hex) of an account's opening, which its first entry chains to: an opening
+    changed, or swapped with another account's, no longer hashes to it. Normalised as
+    `ledger_entry_hash` is."""
+    canonical = {
+        "account_id": str(UUID(str(account_id))),
+        "kind": AccountKind(kind).value,
+        "name": name,
+        "source": None if source is None else FundSource(source).value,
+        "programme": None if programme is None else Programme(programme).value,
+        "region_code": region_code,
+        "family_id": None if family_id is None else str(UUID(str(family_id))),
+    }
+    return sha256_of_canonical_json(canonical)
+
+
+def transfer_terms_digest(
+    *,
+    kind: TransferKind | str,
+    from_account_id: UUID | str,
+    to_account_id: UUID | str,
+    amount_fen: int,
+    memo: str,
+    occurred_on: dt.date | str,
+    cause: Cause,
+    reverses: UUID | str | None,
+) -> str:
+    """The sha256 (hex) of what a transfer was recorded as, which both of its accounts' entries
+    carry in their hashes: a transfer's memo or cause changed after the fact no longer matches
+    its entries. Normalised as `ledger_entry_hash` is; the memo and the cause are taken as
+    they are, so that a change of type changes the digest too."""
+    canonical = {
+        "kind": TransferKind(kind).value,
+        "from_account_id": str(UUID(str(from_account_id))),
+        "to_account_id": str(UUID(str(to_account_id))),
+        "amount_fen": amount_fen,
+        "memo": memo,
+        "occurred_on": dt.date.fromisoformat(str(occurred_on)).isoformat(),
+        "cause": cause,
+        "reverses": None if reverses is None else str(UUID(str(reverses))),
+    }
+    return sha256_of_canonical_json(canonical)
 
 
 # -- accounts -------------------------------------------------------------------------------
 
 
-class Account(NuanxinAggregate):
-    """Balances are kept per side, as TigerBeetle does, so that the double-entry invariant
-    (all debits equal all credits) can be checked by summing them."""
+class AccountOpening(TypedDict):
+    """What an account is opened as; its opening hash covers all of it and the account's id."""
+
+    kind: AccountKind
+    name: str
+    source: FundSource | None
+    programme: Programme | None
+    region_code: str | None
+    family_id: UUID | None
+
+
+class SideTotals:
+    """An account's totals kept per side, as TigerBeetle does, so that the double-entry
+    invariant (all debits equal all credits) can be checked by summing them. Shared by the
+    Account aggregate and by an auditor recomputing balances from the stored events, so that
+    the two cannot count an entry differently."""
+
+    posted_debits: int
+    posted_credits: int
+    pending_debits: int
+    pending_credits: int
+
+    def add_entry(self, side: Side, phase: EntryPhase, amount_fen: int) -> None:
+        posted_sign, pending_sign = PHASE_EFFECT[phase]
+        if side == Side.DEBIT:
+            self.posted_debits += posted_sign * amount_fen
+            self.pending_debits += pending_sign * amount_fen
+        else:
+            self.posted_credits += posted_sign * amount_fen
+            self.pending_credits += pending_sign * amount_fen
+
+    @property
+    def posted(self) -> int:
+        """As a fund sees it: money in is a credit, so the balance is credits less debits."""
+        return self.posted_credits - self.posted_debits
+
+    @property
+    def pending(self) -> int:
+        return self.pending_credits - self.pending_debits
+
+    @property
+    def available(self) -> int:
+        """Reserved debits count against what can be spent; reserved credits do not count
+        until posted, since they may yet be voided."""
+        return self.posted - self.pending_debits
+
+
+class Account(NuanxinAggregate, SideTotals):
+    """A fund, external or beneficiary account: its opening, then one entry per side of each
+    transfer it takes part in, hash-chained from the opening on."""
 
     @staticmethod
     def external_id(name: str) -> UUID:
@@ -196,8 +296,8 @@ class Account(NuanxinAggregate):
         programme: Programme | str,
         region_code: str,
     ) -> Account:
-        return cls(
-            id=fund_id,
+        return cls._opened_as(
+            fund_id,
             kind=AccountKind.FUND,
             name=_check_name(name),
             source=_parse(FundSource, source, field="source"),
@@ -211,8 +311,8 @@ class Account(NuanxinAggregate):
         """Donors, the treasury, insurers: opened on first use under an id derived from the
         name, so that two requests naming the same payer reach the same account."""
         name = _check_name(name, field="payer")
-        return cls(
-            id=cls.external_id(name),
+        return cls._opened_as(
+            cls.external_id(name),
             kind=AccountKind.EXTERNAL,
             name=name,
             source=None,
@@ -223,8 +323,8 @@ class Account(NuanxinAggregate):
 
     @classmethod
     def open_beneficiary(cls, family_id: UUID) -> Account:
-        return cls(
-            id=cls.beneficiary_id(family_id),
+        return cls._opened_as(
+            cls.beneficiary_id(family_id),
             kind=AccountKind.BENEFICIARY,
             # The ledger names a family by its id only: no personal data in the ledger.
             name=f"family {family_id}",
@@ -232,6 +332,15 @@ class Account(NuanxinAggregate):
             programme=None,
             region_code=None,
             family_id=family_id,
+        )
+
+    @classmethod
+    def _opened_as(cls, account_id: UUID, **opening: Unpack[AccountOpening]) -> Account:
+        """The opening carries the hash of its fields, which starts the account's chain."""
+        return cls(
+            id=account_id,
+            **opening,
+            opening_hash=account_opening_hash(account_id=account_id, **opening),
         )
 
     @event("Opened")
@@ -244,6 +353,7 @@ class Account(NuanxinAggregate):
         programme: Programme | None,
         region_code: str | None,
         family_id: UUID | None,
+        opening_hash: str,
     ) -> None:
         self.kind = AccountKind(kind)
         self.name = name
@@ -255,22 +365,7 @@ class Account(NuanxinAggregate):
         self.posted_credits = 0
         self.pending_debits = 0
         self.pending_credits = 0
-        self.last_hash = GENESIS_HASH
-
-    @property
-    def posted(self) -> int:
-        """As a fund sees it: money in is a credit, so the balance is credits less debits."""
-        return self.posted_credits - self.posted_debits
-
-    @property
-    def pending(self) -> int:
-        return self.pending_credits - self.pending_debits
-
-    @property
-    def available(self) -> int:
-        """Reserved debits count against what can be spent; reserved credits do not count
-        until posted, since they may yet be voided."""
-        return self.posted - self.pending_debits
+        self.last_hash = opening_hash
 
     @property
     def may_go_negative(self) -> bool:
@@ -280,54 +375,26 @@ class Account(NuanxinAggregate):
         if not self.may_go_negative and amount_fen > self.available:
             raise InsufficientFundsError(self.id, self.name, self.available, amount_fen)
 
-    def debit(
-        self,
-        *,
-        transfer_id: UUID,
-        counterparty_id: UUID,
-        amount_fen: int,
-        occurred_on: dt.date,
-        phase: EntryPhase = EntryPhase.POSTED,
-    ) -> None:
-        """Settling a reservation needs no funds check: they were checked when it was made."""
-        _check_amount(amount_fen)
-        if phase in _SETTLING_PHASES:
-            self._check_pending(Side.DEBIT, self.pending_debits, amount_fen)
-        else:
-            self.check_can_pay(amount_fen)
-        self._enter(Side.DEBIT, phase, transfer_id, counterparty_id, amount_fen, occurred_on)
-
-    def credit(
-        self,
-        *,
-        transfer_id: UUID,
-        counterparty_id: UUID,
-        amount_fen: int,
-        occurred_on: dt.date,
-        phase: EntryPhase = EntryPhase.POSTED,
-    ) -> None:
-        _check_amount(amount_fen)
-        if phase in _SETTLING_PHASES:
-            self._check_pending(Side.CREDIT, self.pending_credits, amount_fen)
-        self._enter(Side.CREDIT, phase, transfer_id, counterparty_id, amount_fen, occurred_on)
-
-    def _check_pending(self, side: Side, pending_fen: int, amount_fen: int) -> None:
-        """Settling more than is reserved would leave a negative pending total."""
-        if amount_fen > pending_fen:
-            raise RuleViolatedError(
-                f"account {self.id} has only {yuan_from_fen(pending_fen)} of pending {side}s, "
-                f"less than the {yuan_from_fen(amount_fen)} to settle"
-            )
-
-    def _enter(
+    def enter(
         self,
         side: Side,
-        phase: EntryPhase,
+        *,
         transfer_id: UUID,
         counterparty_id: UUID,
         amount_fen: int,
         occurred_on: dt.date,
+        transfer_digest: str,
+        phase: EntryPhase = EntryPhase.POSTED,
     ) -> None:
+        """One side of a transfer; `transfer_digest` is the transfer's `terms_digest()`. Only a
+        debit spends, so only a debit is checked against what is available; settling a
+        reservation needs no funds check, since they were checked when it was made."""
+        _check_amount(amount_fen)
+        if phase in _SETTLING_PHASES:
+            pending_fen = self.pending_debits if side == Side.DEBIT else self.pending_credits
+            self._check_pending(side, pending_fen, amount_fen)
+        elif side == Side.DEBIT:
+            self.check_can_pay(amount_fen)
         # The hash is computed before the event exists, on the version the event will get.
         entry_hash = ledger_entry_hash(
             account_id=self.id,
@@ -338,6 +405,7 @@ class Account(NuanxinAggregate):
             amount_fen=amount_fen,
             occurred_on=occurred_on,
             counterparty_id=counterparty_id,
+            transfer_digest=transfer_digest,
             previous_hash=self.last_hash,
         )
         self._entry_recorded(
@@ -347,9 +415,18 @@ class Account(NuanxinAggregate):
             phase=phase,
             amount_fen=amount_fen,
             occurred_on=occurred_on,
+            transfer_digest=transfer_digest,
             previous_hash=self.last_hash,
             entry_hash=entry_hash,
         )
+
+    def _check_pending(self, side: Side, pending_fen: int, amount_fen: int) -> None:
+        """Settling more than is reserved would leave a negative pending total."""
+        if amount_fen > pending_fen:
+            raise RuleViolatedError(
+                f"account {self.id} has only {yuan_from_fen(pending_fen)} of pending {side}s, "
+                f"less than the {yuan_from_fen(amount_fen)} to settle"
+            )
 
     @event("EntryRecorded")
     def _entry_recorded(
@@ -360,16 +437,11 @@ class Account(NuanxinAggregate):
         phase: EntryPhase,
         amount_fen: int,
         occurred_on: dt.date,
+        transfer_digest: str,
         previous_hash: str,
         entry_hash: str,
     ) -> None:
-        posted_sign, pending_sign = _PHASE_EFFECT[EntryPhase(phase)]
-        if Side(side) == Side.DEBIT:
-            self.posted_debits += posted_sign * amount_fen
-            self.pending_debits += pending_sign * amount_fen
-        else:
-            self.posted_credits += posted_sign * amount_fen
-            self.pending_credits += pending_sign * amount_fen
+        self.add_entry(Side(side), EntryPhase(phase), amount_fen)
         self.last_hash = entry_hash
 
 
@@ -419,6 +491,19 @@ class Transfer(NuanxinAggregate):
         self.void_reason: str | None = None
         self.reverses = reverses
         self.reversed_by: UUID | None = None
+
+    def terms_digest(self) -> str:
+        """The digest of what the transfer was recorded as, which its entries carry."""
+        return transfer_terms_digest(
+            kind=self.kind,
+            from_account_id=self.from_account_id,
+            to_account_id=self.to_account_id,
+            amount_fen=self.amount_fen,
+            memo=self.memo,
+            occurred_on=self.occurred_on,
+            cause=self.cause,
+            reverses=self.reverses,
+        )
 
     def check_pending(self) -> None:
         if self.state != TransferState.PENDING:
@@ -477,7 +562,7 @@ class Transfer(NuanxinAggregate):
 def transfer_connects_the_right_kinds_of_account(
     kind: TransferKind, from_account: Account, to_account: Account
 ) -> None:
-    expected_from, expected_to = _ROUTES[kind]
+    expected_from, expected_to = TRANSFER_ROUTES[kind]
     if from_account.kind != expected_from or to_account.kind != expected_to:
         raise AccountKindMismatchError(
             f"a {kind} goes from a {expected_from} account to a {expected_to} account, "
@@ -516,55 +601,30 @@ def allocation_goes_down_to_a_sub_region(from_account: Account, to_account: Acco
 # so that either both entries and the transfer are recorded, or none of them.
 
 
+class NewTransfer(TypedDict):
+    """What a caller gives of a new transfer, besides the two accounts it connects."""
+
+    transfer_id: UUID
+    kind: TransferKind
+    amount_fen: int
+    memo: str
+    occurred_on: dt.date
+    cause: Cause
+
+
 def record_transfer(
-    from_account: Account,
-    to_account: Account,
-    *,
-    transfer_id: UUID,
-    kind: TransferKind,
-    amount_fen: int,
-    memo: str,
-    occurred_on: dt.date,
-    cause: Cause,
+    from_account: Account, to_account: Account, **new: Unpack[NewTransfer]
 ) -> Transfer:
     """A single-phase transfer: posted at once."""
-    return _open(
-        from_account,
-        to_account,
-        transfer_id=transfer_id,
-        kind=kind,
-        amount_fen=amount_fen,
-        memo=memo,
-        occurred_on=occurred_on,
-        cause=cause,
-        state=TransferState.POSTED,
-    )
+    return _open(from_account, to_account, TransferState.POSTED, **new)
 
 
 def open_pending_transfer(
-    from_account: Account,
-    to_account: Account,
-    *,
-    transfer_id: UUID,
-    kind: TransferKind,
-    amount_fen: int,
-    memo: str,
-    occurred_on: dt.date,
-    cause: Cause,
+    from_account: Account, to_account: Account, **new: Unpack[NewTransfer]
 ) -> Transfer:
     """Reserves the amount on `from_account`, reducing what it has available, until the
     transfer is posted or voided."""
-    return _open(
-        from_account,
-        to_account,
-        transfer_id=transfer_id,
-        kind=kind,
-        amount_fen=amount_fen,
-        memo=memo,
-        occurred_on=occurred_on,
-        cause=cause,
-        state=TransferState.PENDING,
-    )
+    return _open(from_account, to_account, TransferState.PENDING, **new)
 
 
 def post_pending_transfer(
@@ -572,14 +632,7 @@ def post_pending_transfer(
 ) -> None:
     _check_accounts(transfer, from_account, to_account)
     transfer.post(posted_on)
-    _enter_both(
-        from_account,
-        to_account,
-        transfer.id,
-        transfer.amount_fen,
-        posted_on,
-        EntryPhase.POST_PENDING,
-    )
+    _enter_both(transfer, from_account, to_account, posted_on, EntryPhase.POST_PENDING)
 
 
 def void_pending_transfer(
@@ -592,14 +645,7 @@ def void_pending_transfer(
 ) -> None:
     _check_accounts(transfer, from_account, to_account)
     transfer.void(voided_on, reason)
-    _enter_both(
-        from_account,
-        to_account,
-        transfer.id,
-        transfer.amount_fen,
-        voided_on,
-        EntryPhase.VOID_PENDING,
-    )
+    _enter_both(transfer, from_account, to_account, voided_on, EntryPhase.VOID_PENDING)
 
 
 def reverse_transfer(
@@ -619,10 +665,7 @@ def reverse_transfer(
         raise ValueError(f"a reversal of transfer {original.id} runs between its own accounts")
     reversal_id = Transfer.reversal_id(original.id)
     original.mark_reversed(reversal_id, reversed_on)
-    _enter_both(
-        from_account, to_account, reversal_id, original.amount_fen, reversed_on, EntryPhase.POSTED
-    )
-    return Transfer(
+    reversal = Transfer(
         id=reversal_id,
         kind=TransferKind.REVERSAL,
         from_account_id=from_account.id,
@@ -634,11 +677,14 @@ def reverse_transfer(
         state=TransferState.POSTED,
         reverses=original.id,
     )
+    _enter_both(reversal, from_account, to_account, reversed_on, EntryPhase.POSTED)
+    return reversal
 
 
 def _open(
     from_account: Account,
     to_account: Account,
+    state: TransferState,
     *,
     transfer_id: UUID,
     kind: TransferKind,
@@ -646,7 +692,6 @@ def _open(
     memo: str,
     occurred_on: dt.date,
     cause: Cause,
-    state: TransferState,
 ) -> Transfer:
     kind = TransferKind(kind)
     if kind == TransferKind.REVERSAL:
@@ -655,9 +700,9 @@ def _open(
     if kind == TransferKind.ALLOCATION:
         allocation_stays_within_source_and_programme(from_account, to_account)
         allocation_goes_down_to_a_sub_region(from_account, to_account)
-    phase = EntryPhase.PENDING if state == TransferState.PENDING else EntryPhase.POSTED
-    _enter_both(from_account, to_account, transfer_id, amount_fen, occurred_on, phase)
-    return Transfer(
+    # Made before its entries, which carry the digest of its terms; if an entry is refused,
+    # the caller saves nothing, so neither is the transfer recorded.
+    transfer = Transfer(
         id=transfer_id,
         kind=kind,
         from_account_id=from_account.id,
@@ -669,30 +714,34 @@ def _open(
         state=state,
         reverses=None,
     )
+    phase = EntryPhase.PENDING if state == TransferState.PENDING else EntryPhase.POSTED
+    _enter_both(transfer, from_account, to_account, occurred_on, phase)
+    return transfer
 
 
 def _enter_both(
+    transfer: Transfer,
     from_account: Account,
     to_account: Account,
-    transfer_id: UUID,
-    amount_fen: int,
     occurred_on: dt.date,
     phase: EntryPhase,
 ) -> None:
-    from_account.debit(
-        transfer_id=transfer_id,
-        counterparty_id=to_account.id,
-        amount_fen=amount_fen,
-        occurred_on=occurred_on,
-        phase=phase,
-    )
-    to_account.credit(
-        transfer_id=transfer_id,
-        counterparty_id=from_account.id,
-        amount_fen=amount_fen,
-        occurred_on=occurred_on,
-        phase=phase,
-    )
+    """The transfer's debit and credit entries of `phase`, dated `occurred_on`."""
+    transfer_digest = transfer.terms_digest()
+    # The debit first: if it overdraws, the refusal comes before anything is entered.
+    for account, side, counterparty in (
+        (from_account, Side.DEBIT, to_account),
+        (to_account, Side.CREDIT, from_account),
+    ):
+        account.enter(
+            side,
+            transfer_id=transfer.id,
+            counterparty_id=counterparty.id,
+            amount_fen=transfer.amount_fen,
+            occurred_on=occurred_on,
+            transfer_digest=transfer_digest,
+            phase=phase,
+        )
 
 
 def _check_accounts(transfer: Transfer, from_account: Account, to_account: Account) -> None:

@@ -10,28 +10,21 @@ bundle holds, so that an auditor's offline verifier gets the same hashes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterable
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from domain.base import NuanxinAggregate
 from domain.errors import RuleViolatedError
+from domain.hashing import sha256_of_canonical_json
 
 GENESIS_SEAL_HASH = "0" * 64
 """The `previous_seal_hash` of the first seal."""
 
 AccountHead = tuple[UUID | str, int, str]
 """A ledger account as a seal sees it: (account id, its last version, the entry hash of its
-last entry, or the ledger's GENESIS_HASH while it has none)."""
-
-
-def _sha256_of_canonical_json(value: Any) -> str:
-    encoded = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
+last entry, or the hash of its opening while it has none)."""
 
 
 def ledger_root_hash(heads: Iterable[AccountHead], position: int) -> str:
@@ -43,7 +36,7 @@ def ledger_root_hash(heads: Iterable[AccountHead], position: int) -> str:
         [str(UUID(str(account_id))), last_version, last_hash]
         for account_id, last_version, last_hash in heads
     )
-    return _sha256_of_canonical_json({"accounts": accounts, "position": position})
+    return sha256_of_canonical_json({"accounts": accounts, "position": position})
 
 
 def seal_chain_hash(
@@ -51,7 +44,7 @@ def seal_chain_hash(
 ) -> str:
     """The sha256 (hex) of one seal, chained to the seal before it."""
     moment = dt.datetime.fromisoformat(sealed_at) if isinstance(sealed_at, str) else sealed_at
-    return _sha256_of_canonical_json(
+    return sha256_of_canonical_json(
         {
             "previous_seal_hash": previous_seal_hash,
             "root_hash": root_hash,

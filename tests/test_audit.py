@@ -1,6 +1,7 @@
 """The auditor's tools on both backends: verify, seals, bundles, replay — and tampering with
 the stored rows directly in the database, as someone with database access but without the
-cipher key could: a changed byte, a deleted row, a row swapped in from another account."""
+cipher key could (a changed byte, a deleted row, a row swapped in from another account), and
+as someone who also holds the key could (a field of an event rewritten)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from uuid import UUID, uuid4
 import psycopg
 import pytest
 from click.testing import CliRunner
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from fastapi.testclient import TestClient
 from psycopg import sql
 
@@ -27,19 +28,15 @@ from api.app import create_app
 from api.cli_audit import audit
 from api.routes.audit import router as audit_router
 from api.runtime import Runtime
-from application.audit import (
-    ENTRY_RECORDED,
-    LedgerChecker,
-    LedgerNotVerifiedError,
-    VerifyReport,
-    export_bundle,
-    list_seals,
-    replay_balances,
-    replay_ledger,
-    seal_ledger,
-    verify_bundle,
-    verify_ledger,
-)
+from application.audit.bundle import export_bundle, verify_bundle
+from application.audit.bundle_file import BundleError
+from application.audit.checker import LedgerChecker
+from application.audit.records import ENTRY_RECORDED
+from application.audit.replay import replay_balances, replay_ledger
+from application.audit.report import VerifyReport
+from application.audit.seals import LedgerNotVerifiedError, list_seals, seal_ledger
+from application.audit.verify import verify_ledger
+from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
@@ -216,6 +213,14 @@ class StoredRows:
             version,
         )
 
+    def rewrite(self, app: NuanxinBase, aggregate_id: UUID, version: int, **fields: Any) -> None:
+        """Decodes the row with the application's key, gives its event other `fields` and
+        stores it encoded with the same key again."""
+        topic, state = self.row(aggregate_id, version)
+        event = app.mapper.to_domain_event(StoredEvent(aggregate_id, version, topic, state))
+        vars(event).update(fields)
+        self.set_state(aggregate_id, version, app.mapper.to_stored_event(event).state)
+
     def insert(self, aggregate_id: UUID, version: int, topic: str, state: bytes) -> None:
         self._execute(
             "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
@@ -368,12 +373,50 @@ def test_a_row_moved_to_another_version_of_its_account_is_found(
 def test_an_external_opening_copied_over_a_funds_opening_is_found(
     runtime: Runtime, ledger: Ledger, rows: StoredRows
 ) -> None:
-    """Openings are not hash-chained: the ids of external accounts and the kinds each
-    transfer connects find the swap."""
+    """The donor's opening decrypts, but its hash was made for the donor's id."""
     _, donor_opening = rows.row(ledger.donor.id, 1)
     rows.set_state(ledger.city.id, 1, donor_opening)
 
     assert names(first_problem(verify_ledger(runtime.app)), ledger.city.id, 1, "changed")
+
+
+def test_openings_swapped_between_two_funds_are_found(
+    runtime: Runtime, ledger: Ledger, rows: StoredRows
+) -> None:
+    """Two funds of one kind, source and programme: the swap would give each the other's name
+    and region. Each account's chain starts from a hash of its own opening."""
+    _, city_opening = rows.row(ledger.city.id, 1)
+    _, county_opening = rows.row(ledger.county.id, 1)
+    rows.set_state(ledger.city.id, 1, county_opening)
+    rows.set_state(ledger.county.id, 1, city_opening)
+
+    report = verify_ledger(runtime.app)
+
+    assert names(first_problem(report), ledger.city.id, 1, "changed")
+    assert [(p["account_id"], p["version"], p["problem"]) for p in report.problems] == [
+        (str(ledger.city.id), 1, "changed"),
+        (str(ledger.county.id), 1, "changed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("memo", "下拨长沙县（挪作他用）"), ("cause", {"type": "allocation", "id": "forged"})],
+)
+def test_a_transfers_memo_or_cause_rewritten_with_the_key_is_found(
+    runtime: Runtime, ledger: Ledger, rows: StoredRows, field: str, value: Any
+) -> None:
+    """The row is re-encrypted, so it decodes; but both of the transfer's entries carry the
+    digest of the terms it was recorded with."""
+    rows.rewrite(runtime.app, ledger.allocation.id, 1, **{field: value})
+
+    report = verify_ledger(runtime.app)
+
+    problem = first_problem(report)
+    assert names(problem, ledger.allocation.id, 1, "changed")
+    assert problem["aggregate"] == "transfer"
+    assert "terms" in problem["detail"]
+    assert len(report.problems) == 1
 
 
 def test_transfer_rows_swapped_between_two_alike_transfers_are_found(
@@ -606,6 +649,37 @@ def test_a_bundle_edited_on_disk_does_not_verify(
     write_bundle(summary.path, lines)
 
     assert names(first_problem(verify_bundle(summary.path)), ledger.county.id, 3, "changed")
+
+
+@pytest.mark.parametrize(
+    ("what", "field", "value"),
+    [("county", "region_code", "430124"), ("allocation", "memo", "下拨望城区")],
+)
+def test_an_opening_or_a_memo_edited_in_a_bundle_does_not_verify(
+    runtime: Runtime, ledger: Ledger, tmp_path: Path, what: str, field: str, value: str
+) -> None:
+    aggregate_id = getattr(ledger, what).id
+    summary = export_bundle(runtime.app, tmp_path / "ledger.jsonl.gz")
+    lines = read_bundle(summary.path)
+    for line in lines:
+        if line.get("originator_id") == str(aggregate_id) and line.get("originator_version") == 1:
+            line["state"][field] = value
+    write_bundle(summary.path, lines)
+
+    assert names(first_problem(verify_bundle(summary.path)), aggregate_id, 1, "changed")
+
+
+def test_a_bundle_of_an_earlier_format_is_refused(
+    runtime: Runtime, ledger: Ledger, tmp_path: Path
+) -> None:
+    """Its openings and entries lack the hashes this verifier recomputes."""
+    summary = export_bundle(runtime.app, tmp_path / "ledger.jsonl.gz")
+    lines = read_bundle(summary.path)
+    lines[0]["format_version"] = 1
+    write_bundle(summary.path, lines)
+
+    with pytest.raises(BundleError, match="format version 1"):
+        verify_bundle(summary.path)
 
 
 def test_a_bundle_cut_short_does_not_verify(

@@ -10,7 +10,6 @@ import pytest
 
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.ledger import (
-    GENESIS_HASH,
     Account,
     AccountKindMismatchError,
     EntryPhase,
@@ -18,16 +17,19 @@ from domain.ledger import (
     InsufficientFundsError,
     Programme,
     RingFenceViolatedError,
+    Side,
     Transfer,
     TransferKind,
     TransferNotPendingError,
     TransferNotReversibleError,
     TransferState,
+    account_opening_hash,
     ledger_entry_hash,
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
+    transfer_terms_digest,
     void_pending_transfer,
 )
 
@@ -427,12 +429,72 @@ def test_an_allocation_already_spent_below_cannot_be_reversed() -> None:
 # -- the hash chain -------------------------------------------------------------------------
 
 
-def test_the_first_entry_of_an_account_links_to_the_genesis_hash() -> None:
+def test_the_first_entry_of_an_account_chains_to_the_hash_of_its_opening() -> None:
     account = funded(50_000)
 
-    first = entries(account)[0]
+    opened, first = account.collect_events()[:2]
 
-    assert first.previous_hash == GENESIS_HASH
+    assert opened.opening_hash == account_opening_hash(
+        account_id=account.id,
+        kind=account.kind,
+        name=account.name,
+        source=account.source,
+        programme=account.programme,
+        region_code=account.region_code,
+        family_id=None,
+    )
+    assert first.previous_hash == opened.opening_hash
+
+
+def test_an_opening_hash_recomputes_from_its_event_and_heads_an_account_without_entries() -> None:
+    account = family_account()
+    (opened,) = account.collect_events()
+
+    # Ids as strings, the way an exported bundle holds them.
+    recomputed = account_opening_hash(
+        account_id=opened.originator_id.hex,
+        kind=str(opened.kind),
+        name=opened.name,
+        source=None,
+        programme=None,
+        region_code=None,
+        family_id=str(opened.family_id),
+    )
+
+    assert recomputed == opened.opening_hash == account.last_hash
+
+
+OPENING_FIELDS: dict[str, Any] = {
+    "account_id": UUID("6f1c1f38-6f5e-4f2e-9d1b-2f1f0c9a2b11"),
+    "kind": "fund",
+    "name": "长沙县暖心行动（基金会捐赠）",
+    "source": "foundation_donation",
+    "programme": "warm_heart",
+    "region_code": COUNTY,
+    "family_id": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "changed"),
+    [
+        ("account_id", uuid4()),
+        ("kind", "external"),
+        ("name", "长沙市暖心行动（基金会捐赠）"),
+        ("source", "local_matching"),
+        ("programme", "education_aid"),
+        ("region_code", CITY),
+        ("family_id", uuid4()),
+    ],
+)
+def test_the_opening_hash_changes_when_any_field_of_the_opening_changes(
+    field: str, changed: Any
+) -> None:
+    original = account_opening_hash(**OPENING_FIELDS)
+
+    tampered = account_opening_hash(**{**OPENING_FIELDS, field: changed})
+
+    assert tampered != original
 
 
 def test_each_entry_links_to_the_hash_of_the_entry_before_it() -> None:
@@ -462,6 +524,7 @@ def test_an_entry_hash_can_be_recomputed_from_the_fields_of_its_event() -> None:
             amount_fen=e.amount_fen,
             occurred_on=e.occurred_on.isoformat(),
             counterparty_id=e.counterparty_id.hex,
+            transfer_digest=e.transfer_digest,
             previous_hash=e.previous_hash,
         )
         for e in chained
@@ -479,7 +542,8 @@ HASH_FIELDS: dict[str, Any] = {
     "amount_fen": 50_000,
     "occurred_on": DAY,
     "counterparty_id": UUID("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
-    "previous_hash": GENESIS_HASH,
+    "transfer_digest": "d" * 64,
+    "previous_hash": "0" * 64,
 }
 
 
@@ -494,6 +558,7 @@ HASH_FIELDS: dict[str, Any] = {
         ("amount_fen", 50_001),
         ("occurred_on", DAY + dt.timedelta(days=1)),
         ("counterparty_id", uuid4()),
+        ("transfer_digest", "e" * 64),
         ("previous_hash", "1" * 64),
     ],
 )
@@ -501,6 +566,79 @@ def test_the_entry_hash_changes_when_any_field_changes(field: str, changed: Any)
     original = ledger_entry_hash(**HASH_FIELDS)
 
     tampered = ledger_entry_hash(**{**HASH_FIELDS, field: changed})
+
+    assert tampered != original
+
+
+def test_both_entries_of_every_phase_carry_the_digest_of_their_transfers_terms() -> None:
+    treasury, account, family = Account.open_external("treasury"), fund(), family_account()
+    receipt = receive(account, 50_000, treasury)
+    claim = reserve(account, family, 10_000)
+    post_pending_transfer(claim, account, family, posted_on=DAY)
+    payment = pay(account, family, 5_000)
+    reversal = reverse_transfer(payment, family, account, memo="voided", reversed_on=DAY)
+    transfers = {t.id: t for t in (receipt, claim, payment, reversal)}
+
+    carried = [
+        (e.transfer_id, e.phase, e.transfer_digest)
+        for e in entries(treasury) + entries(account) + entries(family)
+    ]
+
+    assert len(carried) == 2 * 5  # each of 5 recordings and postings enters both sides
+    assert all(digest == transfers[t].terms_digest() for t, _, digest in carried)
+    assert len({digest for _, _, digest in carried}) == len(transfers)
+
+
+def test_a_transfer_digest_can_be_recomputed_from_its_recorded_event() -> None:
+    account, family = funded(50_000), family_account()
+    payment = pay(account, family, 10_000)
+    reversal = reverse_transfer(payment, family, account, memo="voided", reversed_on=DAY)
+
+    for transfer in (payment, reversal):
+        recorded = transfer.collect_events()[0]
+        # Ids and dates as strings, the way an exported bundle holds them.
+        recomputed = transfer_terms_digest(
+            kind=str(recorded.kind),
+            from_account_id=recorded.from_account_id.hex,
+            to_account_id=str(recorded.to_account_id),
+            amount_fen=recorded.amount_fen,
+            memo=recorded.memo,
+            occurred_on=recorded.occurred_on.isoformat(),
+            cause=dict(recorded.cause),
+            reverses=None if recorded.reverses is None else str(recorded.reverses),
+        )
+        assert recomputed == transfer.terms_digest()
+
+
+TERMS: dict[str, Any] = {
+    "kind": "allocation",
+    "from_account_id": UUID("6f1c1f38-6f5e-4f2e-9d1b-2f1f0c9a2b11"),
+    "to_account_id": UUID("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"),
+    "amount_fen": 300_000,
+    "memo": "下拨长沙县",
+    "occurred_on": DAY,
+    "cause": {"type": "allocation", "id": "0b7e3f4a-3c1d-4a8e-8f5e-6a7b8c9d0e1f"},
+    "reverses": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("term", "changed"),
+    [
+        ("kind", "service_payment"),
+        ("from_account_id", uuid4()),
+        ("to_account_id", uuid4()),
+        ("amount_fen", 300_001),
+        ("memo", "下拨长沙县（补）"),
+        ("occurred_on", DAY + dt.timedelta(days=1)),
+        ("cause", {"type": "allocation", "id": str(uuid4())}),
+        ("reverses", uuid4()),
+    ],
+)
+def test_the_transfer_digest_changes_when_any_term_changes(term: str, changed: Any) -> None:
+    original = transfer_terms_digest(**TERMS)
+
+    tampered = transfer_terms_digest(**{**TERMS, term: changed})
 
     assert tampered != original
 
@@ -554,10 +692,12 @@ def test_a_settling_entry_cannot_release_more_than_is_pending() -> None:
     account = funded(50_000)
 
     with pytest.raises(RuleViolatedError):
-        account.debit(
+        account.enter(
+            Side.DEBIT,
             transfer_id=uuid4(),
             counterparty_id=uuid4(),
             amount_fen=10_000,
             occurred_on=DAY,
+            transfer_digest="d" * 64,
             phase=EntryPhase.POST_PENDING,
         )

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.audit_queries import verify_with_views
 from api.deps import AppDep, IdempotencyKeyDep, PrincipalDep, RuntimeDep
 from api.responses import created
-from application.audit import SEAL_READERS, count_seals, list_seals, record_seal
+from application.audit.seals import SEAL_READERS, count_seals, list_seals, record_seal
 from domain.values import Role
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])

@@ -1,0 +1,22 @@
+"""Balances recomputed from entry records, counted as the Account aggregate counts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.ledger import SideTotals
+
+
+@dataclass(slots=True)
+class Balance(SideTotals):
+    """An account's totals per side, or the totals over every account."""
+
+    posted_debits: int = 0
+    posted_credits: int = 0
+    pending_debits: int = 0
+    pending_credits: int = 0
+
+    @property
+    def reserved(self) -> int:
+        """Debits pending: reserved for payments, not yet posted or voided."""
+        return self.pending_debits

@@ -1,0 +1,128 @@
+"""Reading the application's event store as plain records: ledger events a page of
+notifications at a time, and account snapshots, decoded by the application's mapper (which
+holds the cipher key). A row that does not decode becomes a record without state, for the
+checker to report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import MapperDeserialisationError, Notification
+
+from application.audit.records import EventRecord
+from application.base import NuanxinBase
+from domain.ledger import Account
+
+PAGE_SIZE = 1000
+"""Notifications read per query: large pages keep a full pass fast, small ones keep memory low."""
+
+Progress = Callable[[int, int], None]
+"""Told (position reached, last position to read) after each page."""
+
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
+def plain(value: Any) -> Any:
+    """An event field as JSON: ids and dates as their standard strings."""
+    kind = type(value)
+    # Exact types first: this runs for every field of every event.
+    if kind in _AS_IS:
+        return value
+    if kind is UUID:
+        return str(value)
+    if kind is dt.date or kind is dt.datetime:  # a datetime keeps its offset
+        return value.isoformat()
+    if kind is dict:
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, str | int | float):
+        return value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return str(value)
+
+
+def record_from_notification(app: NuanxinBase, notification: Notification) -> EventRecord:
+    """Decodes one stored row; a row that does not decode gives a record without state."""
+    state: dict[str, Any] | None = None
+    error: str | None = None
+    try:
+        event = app.mapper.to_domain_event(notification)
+    except MapperDeserialisationError as failure:
+        error = str(failure)
+    else:
+        state = {
+            key: plain(value)
+            for key, value in vars(event).items()
+            if key not in ("originator_id", "originator_version")
+        }
+    return EventRecord(
+        position=notification.id,
+        originator_id=str(notification.originator_id),
+        originator_version=notification.originator_version,
+        topic=notification.topic,
+        state=state,
+        error=error,
+    )
+
+
+def stored_records(
+    app: NuanxinBase,
+    topics: Sequence[str],
+    *,
+    stop: int,
+    progress: Progress | None = None,
+) -> Iterator[EventRecord]:
+    """The application's events of `topics` up to notification `stop`, in log order, read a
+    page at a time."""
+    after = 0
+    while after < stop:
+        page = app.recorder.select_notifications(
+            start=after, limit=PAGE_SIZE, stop=stop, topics=topics, inclusive_of_start=False
+        )
+        for notification in page:
+            yield record_from_notification(app, notification)
+        after = page[-1].id if len(page) == PAGE_SIZE else stop
+        if progress is not None:
+            progress(after, stop)
+
+
+def log_head(app: NuanxinBase) -> int:
+    """The position of the log's last event: what a pass started now reads up to."""
+    return int(app.recorder.max_notification_id() or 0)
+
+
+def snapshot_interval(app: NuanxinBase) -> int | None:
+    """Every how many versions the application snapshots an account, if it does."""
+    if app.snapshots is None:
+        return None
+    interval = type(app).snapshotting_intervals.get(Account)
+    return int(interval) if interval else None
+
+
+def account_snapshots(
+    app: NuanxinBase, account_ids: Iterable[str]
+) -> Iterator[tuple[str, int, dict[str, Any] | None, str | None]]:
+    """Each stored snapshot of the accounts: (account id, version, the account's state as
+    plain JSON, or None and why when the row does not decode)."""
+    if app.snapshots is None:
+        return
+    for account_id in account_ids:
+        for stored in app.snapshots.recorder.select_events(UUID(account_id)):
+            try:
+                snapshot: Any = app.mapper.to_domain_event(stored)
+            except MapperDeserialisationError as failure:
+                yield account_id, stored.originator_version, None, str(failure)
+                continue
+            yield account_id, stored.originator_version, plain(snapshot.state), None
