@@ -14,6 +14,7 @@ from api.metrics import Metrics
 from api.problems import install_problem_handlers
 from api.routes import audit, families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
+from api.schemas.problems import problem_responses
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.metrics = Metrics()
     install_problem_handlers(app)
     app.middleware("http")(bind_request_id)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(
+        prefix="/api/v1", responses=problem_responses(401, 403, 404, 409, 412, 422, 503)
+    )
     api.include_router(families.router)
     api.include_router(services.router)
     api.include_router(funds.router)

@@ -112,6 +112,11 @@ async def domain_error(_: Request, error: Exception) -> JSONResponse:
 
 async def http_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400:
+        # FastAPI's only 400 is a body it cannot decode (not UTF-8): malformed JSON, like any.
+        message = "the request body is not valid JSON"
+        errors = [{"field": "body", "message": message}]
+        return problem(422, "Invalid request", message, errors=errors)
     return problem(
         error.status_code,
         str(error.detail) if error.status_code < 500 else "Server error",

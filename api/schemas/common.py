@@ -34,8 +34,25 @@ def _strictly_string(value: Any) -> Any:
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\- ]{5,20}$")]
-RegionCode = Annotated[str, AfterValidator(_as_value_error(parse_region_code))]
-ResidentId = Annotated[str, AfterValidator(_as_value_error(parse_resident_id))]
+RegionCode = Annotated[
+    str,
+    AfterValidator(_as_value_error(parse_region_code)),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-9]{6}([0-9]{3}){0,2}$", "examples": ["430121101001"]}
+    ),
+]
+ResidentId = Annotated[
+    str,
+    AfterValidator(_as_value_error(parse_resident_id)),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-9]{17}[0-9Xx]$",
+            "description": "18 characters; the last is an ISO 7064 MOD 11-2 check character",
+            "examples": ["11010519491231002X"],
+        }
+    ),
+]
 Fen = Annotated[
     int,
     BeforeValidator(_as_value_error(fen_from_yuan)),
