@@ -11,7 +11,7 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from api.metrics import Metrics
-from api.problems import install_problem_handlers
+from api.problems import install_problem_handlers, unexpected
 from api.routes import audit, families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
 from api.schemas.problems import problem_responses
@@ -70,7 +70,10 @@ async def bind_request_id(
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception as error:  # noqa: BLE001 -- answered as problem+json, logged with the id
+        response = await unexpected(request, error)
     response.headers["X-Request-ID"] = request_id
     elapsed = time.perf_counter() - started
     # The route's template, not the path, so that ids do not each make a new time series.

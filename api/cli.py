@@ -17,7 +17,6 @@ from api.cli_support import runtime_for_command
 from application.demo import load_demo_county
 from domain.money import yuan_from_fen
 from domain.values import Role
-from infrastructure.settings import Settings
 from projections.timeline import TimelineProjection
 
 
@@ -39,10 +38,10 @@ def serve(host: str, port: int, workers: int, no_projections: bool) -> None:
     """Run the HTTP API (and, unless told not to, the projections in-process)."""
     if no_projections:
         os.environ["NUANXIN_RUN_PROJECTIONS"] = "false"
-    try:
-        Settings()
-    except ValueError as error:
-        raise click.ClickException(str(error).splitlines()[0]) from None
+    # Open the store once here, so that a bad configuration ends with one line, not a
+    # traceback from each worker.
+    with runtime_for_command():
+        pass
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from pydantic import ValidationError
 
 from api.runtime import Runtime, open_runtime
 from domain.errors import DomainError
@@ -22,6 +23,11 @@ def runtime_for_command(*, run_projections: bool = False) -> Iterator[Runtime]:
         settings = Settings()
         configure_logging(settings.log_level)
         runtime = open_runtime(settings, run_projections=run_projections)
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = "NUANXIN_" + "_".join(str(part) for part in first["loc"]).upper()
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise click.ClickException(f"{variable}: {message}") from None
     except (ConfigurationError, ValueError) as error:
         raise click.ClickException(str(error).splitlines()[0]) from None
     try:

@@ -65,10 +65,13 @@ def region_totals(balances: list[FundBalance]) -> list[dict[str, Any]]:
     (43 -> 430000) and as they are below it."""
     sums: dict[str, list[int]] = {}
     for balance in balances:
-        for length in ROLLUP_LENGTHS:
-            if length > len(balance.region_code):
-                break
-            code = balance.region_code[:length].ljust(6, "0")
+        # A set: 430000's province, city and county prefixes all pad to one code.
+        codes = {
+            balance.region_code[:length].ljust(6, "0")
+            for length in ROLLUP_LENGTHS
+            if length <= len(balance.region_code)
+        }
+        for code in codes:
             total = sums.setdefault(code, [0, 0, 0])
             total[0] += 1
             total[1] += balance.posted_fen

@@ -98,7 +98,7 @@ async def domain_error(_: Request, error: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if error.field is not None:
         extra["errors"] = [{"field": error.field, "message": error.message}]
-    if isinstance(error, DuplicateResidentError):
+    if isinstance(error, DuplicateResidentError) and error.existing_family_id:
         extra["existing_family_id"] = error.existing_family_id
     if isinstance(error, InsufficientFundsError):
         extra["account_id"] = str(error.account_id)

@@ -9,6 +9,7 @@ from uuid import UUID
 from api.runtime import Runtime
 from application.principal import CASE_READERS, Principal
 from domain.errors import InvalidValueError
+from domain.values import mask_name, region_scope
 from projections.timeline import TimelineProjection
 
 
@@ -57,7 +58,9 @@ def list_families(
                 "region_code": row.region_code,
                 "category": row.category,
                 "status": row.status,
-                "head_name": row.head_name,
+                "head_name": row.head_name
+                if principal.sees_personal_data
+                else mask_name(row.head_name),
                 "registered_on": row.registered_on,
             }
             for row in page.rows
@@ -74,8 +77,9 @@ def visible_prefix(principal: Principal, region: str | None) -> str | None:
         return principal.scope
     if not (region.isascii() and region.isdigit() and len(region) <= 12):
         raise InvalidValueError("region is a region code or a prefix of one", field="region")
-    if region.startswith(principal.scope):
-        return region
-    if principal.scope.startswith(region):
+    wanted = region_scope(region)  # 430100 means the city: every code under 4301
+    if wanted.startswith(principal.scope):
+        return wanted
+    if principal.scope.startswith(wanted):
         return principal.scope
     return None

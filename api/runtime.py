@@ -10,7 +10,12 @@ from eventsourcing.utils import Environment
 
 from application.app import Nuanxin
 from infrastructure.clock import BusinessClock
-from infrastructure.persistence import ensure_postgres_schema, events_environment, view_environment
+from infrastructure.persistence import (
+    ConfigurationError,
+    ensure_postgres_schema,
+    events_environment,
+    view_environment,
+)
 from infrastructure.settings import Settings
 from projections.backends import (
     PostgresLedgerView,
@@ -66,13 +71,18 @@ class Runtime:
         )
 
     def runner_for(self, projection_name: str) -> ProjectionRunner:
-        return self.runners.get(projection_name) or ProjectionRunner(
-            self.app, self.projections[projection_name]
+        return self.runners.get(projection_name) or self._runner(projection_name)
+
+    def _runner(self, projection_name: str) -> ProjectionRunner:
+        return ProjectionRunner(
+            self.app,
+            self.projections[projection_name],
+            poll_interval=self.settings.projection_poll_interval,
         )
 
     def start_projections(self) -> None:
-        for name, projection in self.projections.items():
-            runner = ProjectionRunner(self.app, projection)
+        for name in self.projections:
+            runner = self._runner(name)
             self.runners[name] = runner
             self.app.after_save.append(runner.wake)
             runner.start()
@@ -86,10 +96,25 @@ class Runtime:
         self.app.close()
 
 
+def check_cipher_key(app: Nuanxin) -> None:
+    """A key that cannot read the log would fail every request: refuse to start instead."""
+    first = app.recorder.select_notifications(start=1, limit=1)
+    try:
+        for notification in first:
+            app.mapper.to_domain_event(notification)
+    except ValueError:
+        app.close()
+        raise ConfigurationError(
+            "NUANXIN_CIPHER_KEY cannot decrypt the stored events: every process using this "
+            "database needs the same key"
+        ) from None
+
+
 def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     events_env = events_environment(settings)  # checks the configuration before connecting
     ensure_postgres_schema(settings)
     app = Nuanxin(events_env, BusinessClock(settings.timezone))
+    check_cipher_key(app)
     projections: dict[str, BatchProjection[Any]] = {}
     factories: list[InfrastructureFactory[Any]] = []
     for spec in PROJECTIONS:

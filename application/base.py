@@ -20,7 +20,7 @@ from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Trans
 from application.errors import ConcurrencyError, IdempotencyKeyReusedError, VersionMismatchError
 from application.principal import Principal
 from domain.actor import acting_as
-from domain.errors import NotFoundError
+from domain.errors import DomainError, NotFoundError
 from domain.idempotency import IdempotentResponse
 from domain.values import check_not_future
 from infrastructure.clock import BusinessClock
@@ -112,12 +112,13 @@ class NuanxinBase(Application[UUID]):
         if idempotency_key:
             stored_id = IdempotentResponse.create_id(principal.user_id, idempotency_key)
             request_hash = _fingerprint(fingerprint)
-            replay = self._replay(stored_id, request_hash)
-            if replay is not None:
-                return replay
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with self._deciding, acting_as(principal.actor):
+                    # Checked under the lock: a concurrent retry may have just been answered.
+                    replay = self._replay(stored_id, request_hash)
+                    if replay is not None:
+                        return replay
                     aggregates, body = decide()
                     to_save = list(aggregates)
                     if stored_id is not None and idempotency_key:
@@ -128,17 +129,26 @@ class NuanxinBase(Application[UUID]):
                         )
                     self.save(*to_save)
             except RecordConflictError:
-                if stored_id is not None:
-                    replay = self._replay(stored_id, request_hash)
-                    if replay is not None:
-                        return replay
+                replay = self._replay(stored_id, request_hash)
+                if replay is not None:
+                    return replay
                 # Jittered backoff spreads writers contending for the same aggregates.
                 time.sleep(random.uniform(0, 0.001 * min(attempt + 1, 20)))
                 continue
+            except DomainError:
+                # A retry answered by another process leaves state on which this decision
+                # fails (the resident is now registered): that earlier answer is ours.
+                replay = self._replay(stored_id, request_hash)
+                if replay is not None:
+                    return replay
+                raise
             return CommandResult(body=body)
         raise ConcurrencyError("too many concurrent changes to the same records; try again")
 
-    def _replay(self, stored_id: UUID, request_hash: str) -> CommandResult | None:
+    def _replay(self, stored_id: UUID | None, request_hash: str) -> CommandResult | None:
+        """The stored answer to an earlier request with the same key, if there is one."""
+        if stored_id is None:
+            return None
         try:
             stored: Any = self.repository.get(stored_id)
         except AggregateNotFoundError:

@@ -67,7 +67,7 @@ class CaseCommands(NuanxinBase):
                 registered_on=on,
             )
             indexes = [
-                self._claim_resident(f"{path}.id_number", data["id_number"], family.id)
+                self._claim_resident(principal, f"{path}.id_number", data["id_number"], family.id)
                 for path, data in people
             ]
             return [family, *indexes], family_body(family, principal)
@@ -98,7 +98,7 @@ class CaseCommands(NuanxinBase):
             check_expected_version(family, expected_version)
             record = _member_record(member)
             family.add_member(record, on)
-            index = self._claim_resident("id_number", record["id_number"], family.id)
+            index = self._claim_resident(principal, "id_number", record["id_number"], family.id)
             body = family_body(family, principal) | {"member_id": record["member_id"]}
             return [family, index], body
 
@@ -229,7 +229,7 @@ class CaseCommands(NuanxinBase):
             check_expected_version(family, expected_version)
             family.reopen(reason, on)
             indexes = [
-                self._claim_resident("id_number", number, family.id)
+                self._claim_resident(principal, "id_number", number, family.id)
                 for number in family.resident_ids()
             ]
             return [family, *indexes], family_body(family, principal)
@@ -260,7 +260,9 @@ class CaseCommands(NuanxinBase):
 
         return self.execute(principal, decide)
 
-    def _claim_resident(self, field: str, id_number: str, family_id: UUID) -> ResidentIndex:
+    def _claim_resident(
+        self, principal: Principal, field: str, id_number: str, family_id: UUID
+    ) -> ResidentIndex:
         """A resident ID may belong to one open family at a time; a closed family lets go."""
         index_id = ResidentIndex.create_id(id_number)
         if not self.exists(index_id):
@@ -269,7 +271,9 @@ class CaseCommands(NuanxinBase):
         if index.family_id != family_id:
             holder: Family = self.load(index.family_id, Family, "family")
             if holder.is_open:
-                raise DuplicateResidentError(field, str(holder.id))
+                # A family outside the caller's region is not named (DESIGN.md section 7).
+                visible = principal.covers(holder.region_code)
+                raise DuplicateResidentError(field, str(holder.id) if visible else None)
             index.reassign(family_id)
         return index
 

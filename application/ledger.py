@@ -236,7 +236,12 @@ class LedgerCommands(NuanxinBase):
         return self.execute(principal, decide)
 
     def post_transfer(
-        self, principal: Principal, transfer_id: UUID, *, posted_on: dt.date | None = None
+        self,
+        principal: Principal,
+        transfer_id: UUID,
+        *,
+        posted_on: dt.date | None = None,
+        idempotency_key: str | None = None,
     ) -> CommandResult:
         principal.require(Role.SUPERVISOR, Role.ADMIN)
         on = self._past_or_today(posted_on, "posted_on")
@@ -246,7 +251,12 @@ class LedgerCommands(NuanxinBase):
             post_pending_transfer(transfer, source, target, posted_on=on)
             return [source, target, transfer], transfer_body(transfer)
 
-        return self.execute(principal, decide)
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("post_transfer", str(transfer_id), on),
+        )
 
     def void_transfer(
         self,
@@ -255,6 +265,7 @@ class LedgerCommands(NuanxinBase):
         *,
         reason: str,
         voided_on: dt.date | None = None,
+        idempotency_key: str | None = None,
     ) -> CommandResult:
         principal.require(Role.SUPERVISOR, Role.ADMIN)
         on = self._past_or_today(voided_on, "voided_on")
@@ -264,7 +275,12 @@ class LedgerCommands(NuanxinBase):
             void_pending_transfer(transfer, source, target, voided_on=on, reason=reason)
             return [source, target, transfer], transfer_body(transfer)
 
-        return self.execute(principal, decide)
+        return self.execute(
+            principal,
+            decide,
+            idempotency_key=idempotency_key,
+            fingerprint=("void_transfer", str(transfer_id), reason, on),
+        )
 
     # -- used by service records -----------------------------------------------------------
 
@@ -281,6 +297,13 @@ class LedgerCommands(NuanxinBase):
     ) -> tuple[Transfer, list[Account]]:
         """The payment a service record makes, to be saved in the same save as the record."""
         fund = self.fund_in_scope(principal, fund_id)
+        if fund.programme != Programme.WARM_HEART:
+            # Ring-fencing (专款专用): money of another programme is not spent on visits.
+            raise RuleViolatedError(
+                f"fund {fund_id} belongs to the {fund.programme} programme; "
+                "暖心行动 services pay only from warm_heart funds",
+                field="cash.fund_id",
+            )
         if fund.region_code is None or not family_region.startswith(region_scope(fund.region_code)):
             raise RuleViolatedError(
                 f"fund {fund_id} of region {fund.region_code} cannot pay a family in region "

@@ -8,15 +8,17 @@ from application.principal import Principal
 from domain.family import Family, MemberData
 from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
-from domain.values import mask_resident_id
+from domain.values import mask_name, mask_phone, mask_resident_id
 
 
 def member_body(member: MemberData, principal: Principal) -> dict[str, Any]:
     body = dict(member)
     body.setdefault("phone", None)
     body.setdefault("deceased_on", None)
-    if not principal.sees_resident_ids:
+    if not principal.sees_personal_data:
         body["id_number"] = mask_resident_id(member["id_number"])
+        body["name"] = mask_name(member["name"])
+        body["phone"] = mask_phone(body["phone"])
     return body
 
 

@@ -33,7 +33,8 @@ class Principal:
             raise PermissionDeniedError(f"a {self.role.value} may not do this (only: {allowed})")
 
     @property
-    def sees_resident_ids(self) -> bool:
+    def sees_personal_data(self) -> bool:
+        """Caseworkers and supervisors work with people; auditors and admins see them masked."""
         return self.role in (Role.CASEWORKER, Role.SUPERVISOR)
 
 

@@ -11,7 +11,7 @@ from application.cases import CaseCommands
 from application.ledger import LedgerCommands, service_payment_id
 from application.presenters import service_body
 from application.principal import CASE_READERS, CASE_WRITERS, Principal
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, RuleViolatedError
 from domain.family import Family
 from domain.service import ServiceRecord, check_summary
 from domain.values import Occasion, ServiceKind, check_not_future
@@ -120,6 +120,13 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         def decide() -> Decision:
             service = self.service_in_scope(principal, service_id)
             check_expected_version(service, expected_version)
+            if "occurred_on" in changes and service.cash:
+                # The payment carries the service's date; moving one without the other
+                # would split the record from the ledger.
+                raise RuleViolatedError(
+                    "this service paid cash: void it and record it again with the right date",
+                    field="occurred_on",
+                )
             if "occurred_on" in changes:
                 # A new date must be one the family could have been served on.
                 family: Family = self.load(service.family_id, Family, "family")

@@ -21,11 +21,15 @@ class RuleViolatedError(DomainError):
 
 
 class DuplicateResidentError(RuleViolatedError):
-    def __init__(self, id_number_field: str, existing_family_id: str) -> None:
-        super().__init__(
-            f"this resident ID already belongs to open family {existing_family_id}",
-            field=id_number_field,
+    """`existing_family_id` is None when the caller may not learn of that family."""
+
+    def __init__(self, id_number_field: str, existing_family_id: str | None) -> None:
+        where = (
+            f"open family {existing_family_id}"
+            if existing_family_id
+            else ("an open family in another region")
         )
+        super().__init__(f"this resident ID already belongs to {where}", field=id_number_field)
         self.existing_family_id = existing_family_id
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import field_validator
@@ -19,6 +20,9 @@ class Settings(BaseSettings):
     timezone: str | None = None
     read_your_writes_timeout: float = 10.0
     run_projections: bool = True
+    # How often a projection runner looks for events written by other processes; saves in
+    # its own process wake it at once.
+    projection_poll_interval: float = 0.05
 
     @field_validator("database_url")
     @classmethod
@@ -28,8 +32,11 @@ class Settings(BaseSettings):
     @field_validator("database_schema")
     @classmethod
     def _schema_is_identifier(cls, value: str) -> str:
-        if not value.replace("_", "").isalnum() or not value.isascii():
-            raise ValueError("NUANXIN_DATABASE_SCHEMA must be letters, digits and underscores")
+        # Lower case only: the library looks its types up by the unquoted (folded) name.
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+            raise ValueError(
+                "NUANXIN_DATABASE_SCHEMA must be lower-case letters, digits and underscores"
+            )
         return value
 
     @property

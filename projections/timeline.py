@@ -30,7 +30,12 @@ CATEGORY_LABELS = {
 
 def utc_text(moment: dt.datetime) -> str:
     """One fixed text form for timestamps, so that text order is time order in every backend."""
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    try:
+        return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    except OverflowError:
+        # Within a day of year 1 or 9999: in UTC before or after anything ever recorded.
+        edge = dt.datetime.min if moment.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -401,7 +406,7 @@ class TimelineProjection(BatchProjection[TimelineView]):
 def service_details(values: dict[str, Any]) -> dict[str, Any]:
     """The service fields worth showing on a timeline, money as yuan strings."""
     details: dict[str, Any] = {}
-    for name in ("kind", "occasion", "staff", "occurred_on"):
+    for name in ("kind", "occasion", "staff", "occurred_on", "summary"):
         if name in values:
             details[name] = str(values[name]) if name != "staff" else list(values[name])
     if values.get("cash"):

@@ -83,7 +83,7 @@ def get_seals(
     app: AppDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     """The seals in the order they were made, each naming the one before it."""
     principal.require(*SEAL_READERS)

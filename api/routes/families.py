@@ -68,7 +68,7 @@ def get_families(
     category: FamilyCategory | None = None,
     status: FamilyStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, object]:
     return list_families(
         runtime,

@@ -45,6 +45,13 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
             "running_here": runner is not None,
             "error": runner.last_error if runner else None,
         }
+    failing = any(view["error"] for view in projections.values())
     return JSONResponse(
-        {"status": "ready", "database": "ok", "log_position": head, "projections": projections}
+        {
+            "status": "degraded" if failing else "ready",
+            "database": "ok",
+            "log_position": head,
+            "projections": projections,
+        },
+        status_code=503 if failing else 200,
     )

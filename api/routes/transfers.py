@@ -46,15 +46,23 @@ def post_transfer(
     transfer_id: TransferId,
     app: AppDep,
     principal: PrincipalDep,
+    key: IdempotencyKeyDep,
     body: TransferPost | None = None,
 ) -> JSONResponse:
     posted_on = body.posted_on if body else None
-    return JSONResponse(app.post_transfer(principal, transfer_id, posted_on=posted_on).body)
+    result = app.post_transfer(principal, transfer_id, posted_on=posted_on, idempotency_key=key)
+    return JSONResponse(result.body)
 
 
 @router.post("/{transfer_id}/void", response_model=TransferPublic)
 def void_transfer(
-    transfer_id: TransferId, body: TransferVoid, app: AppDep, principal: PrincipalDep
+    transfer_id: TransferId,
+    body: TransferVoid,
+    app: AppDep,
+    principal: PrincipalDep,
+    key: IdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.void_transfer(principal, transfer_id, reason=body.reason, voided_on=body.voided_on)
+    result = app.void_transfer(
+        principal, transfer_id, reason=body.reason, voided_on=body.voided_on, idempotency_key=key
+    )
     return JSONResponse(result.body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -31,8 +32,22 @@ def _strictly_string(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+def _printable(value: str) -> str:
+    # Control characters have no place in a record, and PostgreSQL cannot store NUL at all:
+    # one such byte would stop the views that copy the text.
+    if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Printable = AfterValidator(_printable)
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable
+]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), Printable]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\- ]{5,20}$")]
 RegionCode = Annotated[
     str,

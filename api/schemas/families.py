@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, Field
 
-from api.schemas.common import Name, Phone, RegionCode, ResidentId, Text
+from api.schemas.common import Name, OptionalText, Phone, RegionCode, ResidentId, Text
 from domain.values import FamilyCategory, FamilyStatus, Gender
 
 
@@ -81,7 +81,7 @@ class FamilyTransfer(BaseModel):
     transferred_on: dt.date | None = Field(
         default=None, validation_alias=AliasChoices("transferred_on", "date")
     )
-    reason: str = ""
+    reason: OptionalText = ""
 
 
 class FamilyClose(BaseModel):
@@ -92,7 +92,7 @@ class FamilyClose(BaseModel):
 
 
 class FamilyReopen(BaseModel):
-    reason: str = ""
+    reason: OptionalText = ""
     reopened_on: dt.date | None = Field(
         default=None, validation_alias=AliasChoices("reopened_on", "date")
     )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Fen, Name, RegionCode, Text
+from api.schemas.common import Fen, Name, OptionalText, RegionCode, Text
 from domain.ledger import FundSource, Programme
 
 
@@ -51,7 +51,7 @@ class ReceiptCreate(BaseModel):
     amount: Fen
     payer: Name
     received_on: dt.date | None = None
-    reference: str = Field(default="", max_length=200)
+    reference: OptionalText = ""
 
 
 class TransferCreate(BaseModel):
