@@ -106,16 +106,27 @@ TRANSFER_ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
 
 
 class InsufficientFundsError(RuleViolatedError):
+    """`as_of` names the business date whose balance binds, when it is not the account's
+    balance now: a backdated debit must leave every later date non-negative too."""
+
     def __init__(
-        self, account_id: UUID, account_name: str, available_fen: int, asked_fen: int
+        self,
+        account_id: UUID,
+        account_name: str,
+        available_fen: int,
+        asked_fen: int,
+        *,
+        as_of: str | None = None,
     ) -> None:
+        when = f" as of {as_of}" if as_of is not None else ""
         super().__init__(
-            f"account {account_id} ({account_name}) has {yuan_from_fen(available_fen)} available, "
-            f"less than the {yuan_from_fen(asked_fen)} asked"
+            f"account {account_id} ({account_name}) has {yuan_from_fen(available_fen)} "
+            f"available{when}, less than the {yuan_from_fen(asked_fen)} asked"
         )
         self.account_id = account_id
         self.available_fen = available_fen
         self.asked_fen = asked_fen
+        self.as_of = as_of
 
 
 class RingFenceViolatedError(RuleViolatedError):
@@ -274,9 +285,75 @@ class SideTotals:
         return self.posted - self.pending_debits
 
 
-class Account(NuanxinAggregate, SideTotals):
+def available_change(side: Side, phase: EntryPhase, amount_fen: int) -> int:
+    """How an entry changes its account's `available`: a posted or reserved debit lowers it, a
+    voided reservation gives it back, posting a reservation leaves it (the reservation already
+    counted); a credit raises it once posted, not while pending."""
+    posted_sign, pending_sign = PHASE_EFFECT[phase]
+    if side == Side.DEBIT:
+        return -(posted_sign + pending_sign) * amount_fen
+    return posted_sign * amount_fen
+
+
+class DatedAvailable:
+    """An account's `available` per business date, so that a backdated debit is held to every
+    date from its own on: the balances and the journal are read as of a date, and no fund may
+    show a negative amount as of any date, nor at any posting of its journal (which runs in
+    date order, then in the order entries were recorded).
+
+    Per date (an ISO string, so that a snapshot keeps it as it is): the net change the day's
+    entries make to `available`, and the lowest running change after each of them in the order
+    they were recorded. A new entry dated D comes after every entry already dated D. Shared by
+    the Account aggregate and by an auditor, so that the two cannot judge a date differently."""
+
+    available_by_date: dict[str, list[int]]
+
+    def add_dated_entry(
+        self, side: Side, phase: EntryPhase, amount_fen: int, occurred_on: dt.date | str
+    ) -> None:
+        change = available_change(side, phase, amount_fen)
+        day = _iso_day(occurred_on)
+        totals = self.available_by_date.get(day)
+        if totals is None:
+            self.available_by_date[day] = [change, change]
+        else:
+            totals[0] += change
+            totals[1] = min(totals[1], totals[0])
+
+    def lowest_available_from(self, occurred_on: dt.date | str) -> tuple[int, str]:
+        """The least the account has available, from the end of `occurred_on` on, and the date
+        it is at: what a debit dated `occurred_on` may take at most. O(number of dates)."""
+        day = _iso_day(occurred_on)
+        running = 0
+        lowest: int | None = None
+        lowest_on = day
+        for date in sorted(self.available_by_date):
+            net, low = self.available_by_date[date]
+            if date > day:
+                if lowest is None:
+                    lowest = running  # as of `occurred_on`: every entry up to its end
+                if running + low < lowest:
+                    lowest, lowest_on = running + low, date
+            running += net
+        if lowest is None:
+            lowest = running
+        return lowest, lowest_on
+
+
+class Account(NuanxinAggregate, SideTotals, DatedAvailable):
     """A fund, external or beneficiary account: its opening, then one entry per side of each
     transfer it takes part in, hash-chained from the opening on."""
+
+    class_version = 2
+    """Version 2 keeps `available_by_date`, which snapshots of version 1 lack."""
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        """A snapshot taken before dates were kept: its history counts as of one date before
+        any, which still holds every later debit to the account's balance now, as before."""
+        available = _int(state["posted_credits"]) - _int(state["posted_debits"])
+        available -= _int(state["pending_debits"])
+        state["available_by_date"] = {dt.date.min.isoformat(): [available, available]}
 
     @staticmethod
     def external_id(name: str) -> UUID:
@@ -365,15 +442,24 @@ class Account(NuanxinAggregate, SideTotals):
         self.posted_credits = 0
         self.pending_debits = 0
         self.pending_credits = 0
+        self.available_by_date = {}
         self.last_hash = opening_hash
 
     @property
     def may_go_negative(self) -> bool:
         return self.kind == AccountKind.EXTERNAL
 
-    def check_can_pay(self, amount_fen: int) -> None:
-        if not self.may_go_negative and amount_fen > self.available:
-            raise InsufficientFundsError(self.id, self.name, self.available, amount_fen)
+    def check_can_pay(self, amount_fen: int, occurred_on: dt.date | str) -> None:
+        """A debit dated `occurred_on` must leave the account non-negative as of that date and
+        as of every later date, not only today: a backdated debit would otherwise overdraw the
+        days before the money came in."""
+        if self.may_go_negative:
+            return
+        lowest, lowest_on = self.lowest_available_from(occurred_on)
+        if amount_fen > lowest:
+            # The date is named when what binds is not what the account has available now.
+            as_of = lowest_on if lowest < self.available else None
+            raise InsufficientFundsError(self.id, self.name, lowest, amount_fen, as_of=as_of)
 
     def enter(
         self,
@@ -388,13 +474,15 @@ class Account(NuanxinAggregate, SideTotals):
     ) -> None:
         """One side of a transfer; `transfer_digest` is the transfer's `terms_digest()`. Only a
         debit spends, so only a debit is checked against what is available; settling a
-        reservation needs no funds check, since they were checked when it was made."""
+        reservation needs no funds check, since they were checked when it was made (and a
+        reservation is settled on or after its own date, so it only ever raises `available`
+        as of a date)."""
         _check_amount(amount_fen)
         if phase in _SETTLING_PHASES:
             pending_fen = self.pending_debits if side == Side.DEBIT else self.pending_credits
             self._check_pending(side, pending_fen, amount_fen)
         elif side == Side.DEBIT:
-            self.check_can_pay(amount_fen)
+            self.check_can_pay(amount_fen, occurred_on)
         # The hash is computed before the event exists, on the version the event will get.
         entry_hash = ledger_entry_hash(
             account_id=self.id,
@@ -442,6 +530,7 @@ class Account(NuanxinAggregate, SideTotals):
         entry_hash: str,
     ) -> None:
         self.add_entry(Side(side), EntryPhase(phase), amount_fen)
+        self.add_dated_entry(Side(side), EntryPhase(phase), amount_fen, occurred_on)
         self.last_hash = entry_hash
 
 
@@ -759,6 +848,16 @@ def _check_name(name: str, *, field: str = "name") -> str:
     if not name.strip():
         raise InvalidValueError(f"{field} must not be empty", field=field)
     return name.strip()
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"expected a whole number of fen, not {value!r}")
+    return value
+
+
+def _iso_day(day: dt.date | str) -> str:
+    return dt.date.fromisoformat(str(day)).isoformat()
 
 
 def _check_not_before(day: dt.date, earliest: dt.date, *, field: str) -> None:

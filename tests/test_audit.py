@@ -905,3 +905,103 @@ def test_cli_verify_bundle_refuses_a_file_that_is_not_a_bundle(tmp_path: Path) -
 
     assert result.exit_code == 1
     assert "not a nuanxin-ledger-bundle" in result.output
+
+
+# -- funds as of each business date --------------------------------------------------------------
+
+
+def test_a_fund_overdrawn_only_as_of_an_earlier_date_is_found(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger written before the funds check held each date: a payment backdated to before
+    the fund was funded. Today's balance is fine; the balance as of that date is not."""
+    monkeypatch.setattr(Account, "check_can_pay", lambda *_: None)
+    with acting_as(ADMIN_ACTOR):
+        donor = Account.open_external("中国人口福利基金会")
+        county = Account.open_fund(
+            uuid4(),
+            name="长沙县暖心行动（基金会捐赠）",
+            source=FundSource.FOUNDATION_DONATION,
+            programme=Programme.WARM_HEART,
+            region_code="430121",
+        )
+        family = Account.open_beneficiary(uuid4())
+        receipt = record_transfer(
+            donor,
+            county,
+            transfer_id=uuid4(),
+            kind=TransferKind.RECEIPT,
+            amount_fen=100_000,
+            memo="捐赠",
+            occurred_on=DAY,
+            cause={"type": "receipt"},
+        )
+        runtime.app.save(donor, county, receipt)
+        payment = record_transfer(
+            county,
+            family,
+            transfer_id=uuid4(),
+            kind=TransferKind.SERVICE_PAYMENT,
+            amount_fen=50_000,
+            memo="慰问金",
+            occurred_on=DAY - dt.timedelta(days=5),
+            cause={"type": "service", "id": str(uuid4())},
+        )
+        runtime.app.save(county, family, payment)
+
+    problem = first_problem(verify_ledger(runtime.app))
+
+    assert names(problem, county.id, 3, "overdrawn")
+    assert (
+        f"-500.00 available as of {(DAY - dt.timedelta(days=5)).isoformat()}" in (problem["detail"])
+    )
+
+
+def test_snapshots_of_an_account_with_entries_over_many_dates_verify(runtime: Runtime) -> None:
+    """The snapshot keeps the account's `available` per date, which the checker recomputes."""
+    app = runtime.app
+    with acting_as(ADMIN_ACTOR):
+        treasury = Account.open_external("省财政厅")
+        province = Account.open_fund(
+            uuid4(),
+            name="湖南省暖心行动",
+            source=FundSource.PROVINCIAL_BUDGET,
+            programme=Programme.WARM_HEART,
+            region_code="430000",
+        )
+        family = Account.open_beneficiary(uuid4())
+        for number in range(110):
+            on = DAY + dt.timedelta(days=number)
+            receipt = record_transfer(
+                treasury,
+                province,
+                transfer_id=uuid4(),
+                kind=TransferKind.RECEIPT,
+                amount_fen=10_000,
+                memo=f"拨款 {number}",
+                occurred_on=on,
+                cause={"type": "receipt"},
+            )
+            payment = record_transfer(
+                province,
+                family,
+                transfer_id=uuid4(),
+                kind=TransferKind.SERVICE_PAYMENT,
+                amount_fen=5_000 + number,
+                memo=f"慰问 {number}",
+                occurred_on=on,
+                cause={"type": "service", "id": str(uuid4())},
+            )
+            app.save(treasury, province, family, receipt, payment)
+    assert app.snapshots is not None
+    snapshot = next(iter(app.snapshots.get(province.id, desc=True, limit=1)))
+    app.repository.cache = None
+    reloaded: Account = app.repository.get(province.id)
+
+    report = verify_ledger(app)
+
+    assert report.ok, report.problems
+    assert snapshot.originator_version == 200
+    assert len(snapshot.state["available_by_date"]) == 100
+    assert reloaded.available_by_date == province.available_by_date
+    assert reloaded.lowest_available_from(DAY) == province.lowest_available_from(DAY)

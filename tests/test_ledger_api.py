@@ -445,3 +445,82 @@ def test_writers_in_two_processes_on_one_store_lose_nothing(
     assert outcomes == ([201] * 20, ["posted"] * 20)
     assert fund(client, admin, county)["available"] == "0.00"
     assert fund(client, admin, town)["posted"] == "40.00"
+
+
+# -- no fund is negative as of any business date ----------------------------------------------
+
+
+def test_a_backdated_cash_visit_from_a_fund_funded_today_is_refused_whole(
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    auditor: dict[str, str],
+    runtime: Runtime,
+) -> None:
+    today = runtime.app.today()
+    county = open_fund(client, admin)["id"]
+    assert receive(client, admin, county, "2000.00", received_on=today.isoformat()).is_success
+    family_id = register_family(client, caseworker)["id"]
+    entries_before = len(journal(client, auditor)["entries"])
+    five_days_ago = (today - dt.timedelta(days=5)).isoformat()
+    payload = service_payload(
+        occurred_on=five_days_ago, cash={"amount": "500.00", "fund_id": county}
+    )
+
+    response = client.post(
+        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+    )
+
+    assert response.status_code == 409, response.text
+    assert (response.json()["account_id"], response.json()["available"]) == (county, "0.00")
+    assert len(journal(client, auditor)["entries"]) == entries_before
+    assert balances(client, auditor, as_of=five_days_ago)[county]["available"] == "0.00"
+    assert fund(client, admin, county)["available"] == "2000.00"
+
+
+def test_balances_as_of_every_date_stay_non_negative_whatever_is_backdated(
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    auditor: dict[str, str],
+    runtime: Runtime,
+) -> None:
+    today = runtime.app.today()
+
+    def ago(days: int) -> str:
+        return (today - dt.timedelta(days=days)).isoformat()
+
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    family_id = register_family(client, caseworker)["id"]
+
+    def visit(amount: str, on: str) -> Any:
+        payload = service_payload(occurred_on=on, cash={"amount": amount, "fund_id": county})
+        return client.post(
+            f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+        )
+
+    assert receive(client, admin, county, "1000.00", received_on=ago(3)).is_success
+    assert allocate(client, admin, county, town, "600.00", occurred_on=ago(2)).is_success
+    too_early = allocate(client, admin, county, town, "300.00", occurred_on=ago(5))
+    leaves_later_short = visit("500.00", ago(3))
+    within = visit("400.00", ago(3))
+    assert receive(client, admin, county, "800.00", received_on=ago(1)).is_success
+    still_short = allocate(client, admin, county, town, "100.00", occurred_on=ago(4))
+    afterwards = visit("700.00", ago(1))
+
+    assert (too_early.status_code, too_early.json()["available"]) == (409, "0.00")
+    assert (leaves_later_short.status_code, leaves_later_short.json()["available"]) == (
+        409, "400.00",
+    )  # fmt: skip
+    assert within.status_code == 201, within.text
+    assert (still_short.status_code, still_short.json()["available"]) == (409, "0.00")
+    assert afterwards.status_code == 201, afterwards.text
+    for days in range(7):
+        as_of = balances(client, auditor, as_of=ago(days))
+        for body in (as_of[county], as_of[town]):
+            assert not body["posted"].startswith("-"), (ago(days), body)
+            assert not body["available"].startswith("-"), (ago(days), body)
+    assert balances(client, auditor)[county]["available"] == "100.00"
+    running = [e["balance"] for e in journal(client, auditor, fund=county)["entries"]]
+    assert running == ["1000.00", "600.00", "0.00", "800.00", "100.00"]

@@ -701,3 +701,191 @@ def test_a_settling_entry_cannot_release_more_than_is_pending() -> None:
             transfer_digest="d" * 64,
             phase=EntryPhase.POST_PENDING,
         )
+
+
+# -- funds as of each business date -----------------------------------------------------------
+
+
+def days_before(days: int) -> dt.date:
+    return DAY - dt.timedelta(days=days)
+
+
+def move(
+    from_account: Account,
+    to_account: Account,
+    amount_fen: int,
+    on: dt.date,
+    *,
+    kind: TransferKind = TransferKind.SERVICE_PAYMENT,
+    pending: bool = False,
+) -> Transfer:
+    """A transfer dated `on`: a payment to a family unless `kind` says otherwise."""
+    make = open_pending_transfer if pending else record_transfer
+    return make(
+        from_account,
+        to_account,
+        transfer_id=uuid4(),
+        kind=kind,
+        amount_fen=amount_fen,
+        memo="dated",
+        occurred_on=on,
+        cause={"type": str(kind), "id": str(uuid4())},
+    )
+
+
+def receive_on(account: Account, amount_fen: int, on: dt.date) -> Transfer:
+    return move(
+        Account.open_external("provincial treasury"),
+        account,
+        amount_fen,
+        on,
+        kind=TransferKind.RECEIPT,
+    )
+
+
+def test_a_backdated_debit_from_a_fund_funded_later_is_refused() -> None:
+    account = fund()
+    receive_on(account, 50_000, DAY)
+    versions = account.version
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        move(account, family_account(), 50_000, days_before(5))
+
+    assert (refused.value.account_id, refused.value.available_fen) == (account.id, 0)
+    assert refused.value.as_of == days_before(5).isoformat()
+    assert f"as of {days_before(5).isoformat()}" in str(refused.value)
+    assert (account.version, account.available) == (versions, 50_000)
+
+
+def test_a_backdated_debit_from_a_fund_funded_earlier_is_allowed() -> None:
+    account = fund()
+    receive_on(account, 50_000, days_before(10))
+
+    move(account, family_account(), 50_000, days_before(5))
+
+    assert account.available == 0
+
+
+def test_a_backdated_debit_that_would_overdraw_a_later_date_is_refused() -> None:
+    account, family = fund(), family_account()
+    receive_on(account, 50_000, days_before(10))
+    move(account, family, 40_000, days_before(2))
+    receive_on(account, 100_000, DAY)
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        # As of its own date 500.00 are there, but as of two days ago only 100.00 are left.
+        move(account, family, 20_000, days_before(5))
+
+    assert refused.value.available_fen == 10_000
+    assert refused.value.as_of == days_before(2).isoformat()
+    move(account, family, 10_000, days_before(5))
+    assert account.lowest_available_from(days_before(10)) == (0, days_before(2).isoformat())
+
+
+def test_the_binding_amount_is_named_without_a_date_when_it_is_what_is_available_now() -> None:
+    account = fund()
+    receive_on(account, 50_000, days_before(10))
+    move(account, family_account(), 40_000, days_before(2))
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        move(account, family_account(), 20_000, days_before(5))
+
+    assert (refused.value.available_fen, refused.value.as_of) == (10_000, None)
+    assert "as of" not in str(refused.value)
+
+
+def test_a_backdated_debit_may_not_dip_a_later_days_journal_below_zero() -> None:
+    """The journal runs in date order, then in the order entries were recorded: the 100.00 paid
+    on DAY came before the 50.00 received on DAY, so 50.00 more taken before DAY would show the
+    fund at -50.00 after that payment, though DAY ends at 0.00."""
+    account, family = fund(), family_account()
+    receive_on(account, 10_000, days_before(1))
+    move(account, family, 10_000, DAY)
+    receive_on(account, 5_000, DAY)
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        move(account, family, 5_000, days_before(1))
+
+    assert (refused.value.available_fen, refused.value.as_of) == (0, DAY.isoformat())
+
+
+def test_a_reservation_and_its_posting_keep_each_date_non_negative() -> None:
+    account, family = fund(), family_account()
+    receive_on(account, 100_000, days_before(10))
+    claim = move(account, family, 60_000, days_before(5), pending=True)
+
+    with pytest.raises(InsufficientFundsError) as before_posting:
+        move(account, family, 50_000, days_before(8))
+    post_pending_transfer(claim, account, family, posted_on=days_before(2))
+    with pytest.raises(InsufficientFundsError) as after_posting:
+        move(account, family, 50_000, days_before(8))
+    with pytest.raises(InsufficientFundsError):
+        move(account, family, 50_000, days_before(8), pending=True)
+    move(account, family, 40_000, days_before(8))
+
+    assert before_posting.value.available_fen == after_posting.value.available_fen == 40_000
+    assert (account.posted, account.pending_debits, account.available) == (0, 0, 0)
+
+
+def test_a_voided_reservation_gives_back_only_from_the_date_it_is_voided() -> None:
+    account, family = fund(), family_account()
+    receive_on(account, 100_000, days_before(10))
+    claim = move(account, family, 60_000, days_before(5), pending=True)
+    void_pending_transfer(claim, account, family, voided_on=days_before(3), reason="withdrawn")
+
+    with pytest.raises(InsufficientFundsError) as refused:
+        move(account, family, 50_000, days_before(6))
+    move(account, family, 50_000, days_before(3))
+
+    assert refused.value.as_of == days_before(5).isoformat()
+    assert refused.value.available_fen == 40_000
+
+
+def test_a_pending_credit_counts_only_from_the_date_it_is_posted() -> None:
+    city, county, family = fund(CITY), fund(COUNTY), family_account()
+    receive_on(city, 100_000, days_before(10))
+    allocation = move(
+        city, county, 100_000, days_before(5), kind=TransferKind.ALLOCATION, pending=True
+    )
+    post_pending_transfer(allocation, city, county, posted_on=days_before(2))
+
+    with pytest.raises(InsufficientFundsError):
+        move(county, family, 100_000, days_before(4))
+    move(county, family, 100_000, days_before(2))
+
+    assert county.available == 0
+
+
+def test_an_external_account_may_pay_backdated_whatever_it_holds() -> None:
+    treasury = Account.open_external("provincial treasury")
+    move(treasury, fund(), 1_000, DAY, kind=TransferKind.RECEIPT)
+
+    move(treasury, fund(), 1_000, days_before(30), kind=TransferKind.RECEIPT)
+    treasury.check_can_pay(10**9, days_before(60))
+
+    assert treasury.available == -2_000
+    assert treasury.lowest_available_from(days_before(30)) == (-2_000, DAY.isoformat())
+
+
+def test_an_accounts_dates_survive_a_snapshot_and_an_older_snapshot_is_upcast() -> None:
+    account, family = fund(), family_account()
+    receive_on(account, 50_000, days_before(10))
+    move(account, family, 20_000, days_before(5))
+
+    restored = Account.Snapshot.take(account).mutate(None)
+    older_state = dict(Account.Snapshot.take(account).state)
+    del older_state["available_by_date"], older_state["class_version"]
+    older = Account.Snapshot(
+        originator_id=account.id,
+        originator_version=account.version,
+        timestamp=Account.Snapshot.create_timestamp(),
+        topic=Account.Snapshot.take(account).topic,
+        state=older_state,
+    ).mutate(None)
+
+    assert isinstance(restored, Account)
+    assert isinstance(older, Account)
+    assert restored.available_by_date == account.available_by_date
+    with pytest.raises(InsufficientFundsError):
+        move(restored, family, 30_001, days_before(8))
+    assert older.lowest_available_from(days_before(8)) == (30_000, days_before(8).isoformat())

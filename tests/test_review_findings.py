@@ -29,7 +29,9 @@ def fund_at(client: TestClient, admin: dict[str, str], region: str, **extra: str
 
 def receive(client: TestClient, admin: dict[str, str], fund_id: str, amount: str) -> None:
     response = client.post(
-        f"{FUNDS}/{fund_id}/receipts", json={"amount": amount, "payer": "省财政厅"}, headers=admin
+        f"{FUNDS}/{fund_id}/receipts",
+        json={"amount": amount, "payer": "省财政厅", "received_on": "2025-01-02"},
+        headers=admin,
     )
     assert response.status_code == 201, response.text
 

@@ -3,7 +3,8 @@ opening, then holds entries whose hashes recompute from their own fields, the ac
 stored under and their version, and chain to the entry before them or to the opening (a row
 copied in from another account or another version fails here, though it decrypts: the cipher
 does not bind a row to its place). The balances the entries give may go below zero only on
-external accounts."""
+external accounts, as of no business date (a backdated debit must leave every later date
+non-negative too, and so must each posting in the journal's date order)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from domain.ledger import (
     EntryPhase,
     Side,
     account_opening_hash,
+    available_change,
     ledger_entry_hash,
 )
 from domain.money import yuan_from_fen
@@ -174,6 +176,7 @@ class AccountChains:
         account.link_unknown = not hash_holds
         account.last_hash = stored_hash
         account.balance.add_entry(side, phase, amount_fen)
+        account.dated.add_dated_entry(side, phase, amount_fen, occurred_on)
         self.totals.add_entry(side, phase, amount_fen)
         every = self._snapshots.every
         if every and version % every == 0:
@@ -181,20 +184,24 @@ class AccountChains:
         if (
             account.kind is not None
             and account.kind != AccountKind.EXTERNAL
-            and account.balance.available < 0
+            and available_change(side, phase, amount_fen) < 0
             and not account.troubled
             and not account.overdrawn
         ):
-            account.overdrawn = True
-            self._findings.add(
-                AggregateKind.ACCOUNT,
-                account.aggregate_id,
-                version,
-                ProblemKind.OVERDRAWN,
-                f"a {account.kind} account has "
-                f"{yuan_from_fen(account.balance.available)} available after this entry",
-                record.position,
-            )
+            # Only an entry that lowers `available` can overdraw, and only as of its own date
+            # and later ones: O(number of dates) per such entry, as the aggregate checks it.
+            lowest, lowest_on = account.dated.lowest_available_from(occurred_on)
+            if lowest < 0:
+                account.overdrawn = True
+                self._findings.add(
+                    AggregateKind.ACCOUNT,
+                    account.aggregate_id,
+                    version,
+                    ProblemKind.OVERDRAWN,
+                    f"a {account.kind} account has {yuan_from_fen(lowest)} available as of "
+                    f"{lowest_on} after this entry",
+                    record.position,
+                )
         return Entry(
             transfer_id,
             account.aggregate_id,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from domain.ledger import SideTotals
+from domain.ledger import DatedAvailable, SideTotals
 
 
 @dataclass(slots=True)
@@ -20,3 +20,10 @@ class Balance(SideTotals):
     def reserved(self) -> int:
         """Debits pending: reserved for payments, not yet posted or voided."""
         return self.pending_debits
+
+
+@dataclass(slots=True)
+class DatedBalance(DatedAvailable):
+    """An account's `available` per business date, as the Account aggregate keeps it."""
+
+    available_by_date: dict[str, list[int]] = field(default_factory=dict)

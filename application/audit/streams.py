@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from application.audit.balance import Balance
+from application.audit.balance import Balance, DatedBalance
 from application.audit.records import EventRecord, event_name, first_line
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from domain.ledger import AccountKind, EntryPhase, Side, TransferKind
@@ -134,6 +134,7 @@ class AccountStream(Stream):
     opening: dict[str, Any] | None = None
     last_hash: str = UNKNOWN_HASH
     balance: Balance = field(default_factory=Balance)
+    dated: DatedBalance = field(default_factory=DatedBalance)
     overdrawn: bool = False
 
 
