@@ -1006,7 +1006,10 @@ def _plan_correction(
     rng: random.Random, plan: _FamilyPlan, service: _RecordService, noted_on: dt.date
 ) -> _CorrectService:
     earliest = max(plan.registered_on, service.on - dt.timedelta(days=3))
-    what = rng.choice(["occurred_on", "goods", "summary"])
+    # A paid service keeps its date: the payment carries it (void and re-record instead).
+    what = rng.choice(
+        ["goods", "summary"] if service.cash_fen else ["occurred_on", "goods", "summary"]
+    )
     if what == "occurred_on" and earliest < service.on:
         changes: dict[str, Any] = {
             "occurred_on": _random_day(rng, earliest, service.on - dt.timedelta(days=1))

@@ -11,6 +11,7 @@ import pytest
 from stdnum.cn import ric
 
 from application.app import Nuanxin
+from application.audit.verify import verify_ledger
 from application.demo import COUNTY_CODE, DemoAlreadyLoadedError, DemoSummary, load_demo_county
 from domain.values import Role, parse_resident_id
 from infrastructure.clock import BusinessClock
@@ -208,3 +209,14 @@ def test_loading_twice_is_refused_before_anything_is_written(tmp_path: Path) -> 
     with pytest.raises(DemoAlreadyLoadedError):
         load_demo_county(app, families=SMALL_DEMO)
     assert app.recorder.max_notification_id() == stored
+
+
+def test_the_full_default_demo_loads_and_its_ledger_verifies(tmp_path: Path) -> None:
+    app = new_app(tmp_path)
+
+    summary = load_demo_county(app)
+    report = verify_ledger(app)
+
+    assert summary.families == 300
+    assert summary.cash_paid_fen > 0
+    assert report.ok, report.to_dict()["problems"][:3]
