@@ -8,17 +8,13 @@ the demo county.
 from __future__ import annotations
 
 import argparse
-import base64
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 from eventsourcing.persistence import Tracking
 
-from api.runtime import Runtime, open_runtime
+from api.runtime import Runtime
 from application.demo import load_demo_county
-from infrastructure.settings import Settings
+from benchmarks.workspace import throwaway_runtime, throwaway_settings
 
 
 def per_event_rebuild(runtime: Runtime, name: str) -> tuple[int, float]:
@@ -51,18 +47,7 @@ def main() -> None:
     parser.add_argument("--families", type=int, default=300)
     parser.add_argument("--postgres", help="a PostgreSQL URL; a throwaway schema is used")
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="nuanxin-bench-"))
-    settings = Settings(data_dir=data_dir, log_level="warning")
-    if args.postgres:
-        settings = Settings(
-            data_dir=data_dir,
-            database_url=args.postgres,
-            database_schema=f"bench_{uuid.uuid4().hex[:8]}",
-            cipher_key=base64.b64encode(bytes(32)).decode(),
-            log_level="warning",
-        )
-    runtime = open_runtime(settings, run_projections=False)
-    try:
+    with throwaway_runtime(throwaway_settings(args.postgres)) as runtime:
         load_demo_county(runtime.app, families=args.families)
         backend = "postgres" if args.postgres else "sqlite"
         print(f"backend {backend}, log of {runtime.app.recorder.max_notification_id()} events")
@@ -73,8 +58,6 @@ def main() -> None:
                 f"{name:<9} {count:>6} events  per-event {count / baseline:>8.0f}/s  "
                 f"batched {count / batched:>8.0f}/s  ratio {baseline / batched:5.1f}x"
             )
-    finally:
-        runtime.close()
 
 
 if __name__ == "__main__":

@@ -9,18 +9,12 @@ key); and the time of a seal (verification plus the root hash).
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime as dt
 import random
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
-from api.runtime import Runtime, open_runtime
+from api.runtime import Runtime
 from application.audit.bundle import export_bundle, verify_bundle
 from application.audit.records import LEDGER_TOPICS
 from application.audit.replay import replay_ledger
@@ -29,10 +23,10 @@ from application.audit.store import stored_records
 from application.audit.verify import verify_ledger
 from application.demo import load_demo_county
 from application.principal import Principal
+from benchmarks.workspace import throwaway_runtime, throwaway_settings
 from domain.actor import Actor, acting_as
 from domain.ledger import Account, FundSource, Programme, TransferKind, record_transfer
 from domain.values import Role
-from infrastructure.settings import Settings
 
 ADMIN = Principal(user_id="bench", name="bench", role=Role.ADMIN, region_code=None)
 
@@ -88,18 +82,8 @@ def main() -> None:
     parser.add_argument("--transfers", type=int, default=2000)
     parser.add_argument("--postgres", help="a PostgreSQL URL; a throwaway schema is used")
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="nuanxin-bench-"))
-    settings = Settings(data_dir=data_dir, log_level="warning")
-    if args.postgres:
-        settings = Settings(
-            data_dir=data_dir,
-            database_url=args.postgres,
-            database_schema=f"bench_{uuid.uuid4().hex[:8]}",
-            cipher_key=base64.b64encode(bytes(32)).decode(),
-            log_level="warning",
-        )
-    runtime = open_runtime(settings, run_projections=False)
-    try:
+    settings = throwaway_settings(args.postgres)
+    with throwaway_runtime(settings) as runtime:
         if args.families:
             load_demo_county(runtime.app, families=args.families)
         add_transfers(runtime, args.transfers)
@@ -124,7 +108,7 @@ def main() -> None:
             f"seal_ledger     {report.checked:>7} events  {seconds:6.2f} s  "
             f"(seal {seal['sequence']})"
         )
-        summary = export_bundle(runtime.app, data_dir / "bundle.jsonl.gz")
+        summary = export_bundle(runtime.app, settings.data_dir / "bundle.jsonl.gz")
         print(
             f"export_bundle   {summary.events:>7} events  {summary.seconds:6.2f} s  "
             f"{summary.events / summary.seconds:>8.0f} events/s  "
@@ -140,15 +124,6 @@ def main() -> None:
         replay = replay_ledger(runtime.app)
         seconds = time.perf_counter() - started
         print(f"replay_ledger   {len(replay.funds):>7} funds   {seconds:6.2f} s")
-    finally:
-        runtime.close()
-        if settings.database_url:
-            with psycopg.connect(settings.database_url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP SCHEMA {} CASCADE").format(
-                        sql.Identifier(settings.database_schema)
-                    )
-                )
 
 
 if __name__ == "__main__":
