@@ -13,7 +13,6 @@ from domain.errors import NotFoundError, RuleViolatedError
 from domain.ledger import (
     Account,
     AccountKind,
-    Cause,
     FundSource,
     Programme,
     Transfer,
@@ -202,38 +201,6 @@ class LedgerCommands(NuanxinBase):
             idempotency_key=idempotency_key,
             fingerprint=("allocate", str(from_fund), str(to_fund), amount_fen, memo, on, pending),
         )
-
-    def reserve_family_payment(
-        self,
-        principal: Principal,
-        *,
-        fund_id: UUID,
-        family_id: UUID,
-        amount_fen: int,
-        memo: str,
-        occurred_on: dt.date,
-        cause: Cause,
-        transfer_id: UUID | None = None,
-    ) -> CommandResult:
-        """The first phase of a claim's payment: reserves the amount on the fund."""
-        principal.require(Role.SUPERVISOR, Role.ADMIN)
-
-        def decide() -> Decision:
-            fund = self.fund_in_scope(principal, fund_id)
-            family_account = self._beneficiary_account(family_id)
-            transfer = open_pending_transfer(
-                fund,
-                family_account,
-                transfer_id=transfer_id or uuid4(),
-                kind=TransferKind.CLAIM_PAYMENT,
-                amount_fen=amount_fen,
-                memo=memo,
-                occurred_on=occurred_on,
-                cause=cause,
-            )
-            return [fund, family_account, transfer], transfer_body(transfer)
-
-        return self.execute(principal, decide)
 
     def post_transfer(
         self,

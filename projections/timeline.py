@@ -188,18 +188,26 @@ class Envelope:
             **flags,
         )
 
+    def family_entry(
+        self, event: str, occurred_on: dt.date, summary: str, details: dict[str, Any]
+    ) -> Entry:
+        """An entry about the family whose event this is."""
+        return self.entry(event, occurred_on, summary, details, family_id=self.source_id)
+
+    def directory_update(self, **fields: Any) -> DirectoryChange:
+        return DirectoryChange(self.source_id, {**fields, "updated_at": self.recorded_at})
+
 
 def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     head = next(m for m in event.members if m["relation"] == "head")
     category = str(event.category)
     label = CATEGORY_LABELS.get(category, category)
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "FamilyRegistered",
             event.registered_on,
             f"登记{label}，户主{head['name']}，共{len(event.members)}人",
             {"region_code": event.region_code, "category": category, "address": event.address},
-            family_id=on.source_id,
         )
     )
     row = {
@@ -217,19 +225,16 @@ def _member_added(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     member = event.member
     summary = f"新增家庭成员{member['name']}（{member['relation']}）"
     details = {"member_id": member["member_id"], "relation": member["relation"]}
-    changes.entries.append(
-        on.entry("MemberAdded", event.added_on, summary, details, family_id=on.source_id)
-    )
+    changes.entries.append(on.family_entry("MemberAdded", event.added_on, summary, details))
 
 
 def _member_deceased(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "MemberDeceased",
             event.died_on,
             f"家庭成员{event.name}去世",
             {"member_id": event.member_id},
-            family_id=on.source_id,
         )
     )
 
@@ -237,19 +242,18 @@ def _member_deceased(event: Any, on: Envelope, changes: TimelineChanges) -> None
 def _contacts_assigned(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     township, village = event.township_contact, event.village_contact
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "ContactsAssigned",
             event.assigned_on,
             f"落实双岗联系人：乡镇{township['name']}，村（社区）{village['name']}",
             {"township_contact": township, "village_contact": village},
-            family_id=on.source_id,
         )
     )
 
 
 def _family_doctor_signed(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "FamilyDoctorSigned",
             event.signed_on,
             f"签约家庭医生{event.doctor}（{event.institution}），至{event.expires_on}",
@@ -258,26 +262,24 @@ def _family_doctor_signed(event: Any, on: Envelope, changes: TimelineChanges) ->
                 "institution": event.institution,
                 "expires_on": event.expires_on.isoformat(),
             },
-            family_id=on.source_id,
         )
     )
 
 
 def _green_channel_granted(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "GreenChannelGranted",
             event.granted_on,
             f"开通就医绿色通道：{event.hospital}",
             {"hospital": event.hospital},
-            family_id=on.source_id,
         )
     )
 
 
 def _transferred(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "FamilyTransferred",
             event.transferred_on,
             f"由{event.from_region_code}转至{event.to_region_code}",
@@ -286,48 +288,33 @@ def _transferred(event: Any, on: Envelope, changes: TimelineChanges) -> None:
                 "to_region_code": event.to_region_code,
                 "reason": event.reason,
             },
-            family_id=on.source_id,
         )
     )
-    changes.directory.append(
-        DirectoryChange(
-            on.source_id, {"region_code": event.to_region_code, "updated_at": on.recorded_at}
-        )
-    )
+    changes.directory.append(on.directory_update(region_code=event.to_region_code))
 
 
 def _closed(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "FamilyClosed",
             event.closed_on,
             f"结案：{event.reason}",
             {"reason": event.reason},
-            family_id=on.source_id,
         )
     )
-    changes.directory.append(
-        DirectoryChange(
-            on.source_id, {"status": FamilyStatus.CLOSED.value, "updated_at": on.recorded_at}
-        )
-    )
+    changes.directory.append(on.directory_update(status=FamilyStatus.CLOSED.value))
 
 
 def _reopened(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     changes.entries.append(
-        on.entry(
+        on.family_entry(
             "FamilyReopened",
             event.reopened_on,
             f"重新立案：{event.reason}" if event.reason else "重新立案",
             {"reason": event.reason},
-            family_id=on.source_id,
         )
     )
-    changes.directory.append(
-        DirectoryChange(
-            on.source_id, {"status": FamilyStatus.OPEN.value, "updated_at": on.recorded_at}
-        )
-    )
+    changes.directory.append(on.directory_update(status=FamilyStatus.OPEN.value))
 
 
 def _service_recorded(event: Any, on: Envelope, changes: TimelineChanges) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -75,5 +74,3 @@ Fen = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["500.00"]}),
 ]
 """Money in: a string of yuan with at most two decimals, held as integer fen."""
-
-Day = dt.date
