@@ -11,7 +11,6 @@ from pydantic import AwareDatetime
 
 from api.deps import PrincipalDep, RuntimeDep
 from api.ledger_queries import (
-    LEDGER_AUDIENCE,
     balance_body,
     fund_balances,
     journal_csv,
@@ -22,7 +21,9 @@ from api.ledger_queries import (
     region_totals,
     scoped_query,
 )
+from api.responses import shown
 from api.schemas.ledger import Balances, Journal
+from domain.permissions import Action
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
@@ -47,7 +48,7 @@ def get_journal(
 ) -> Response:
     """Every posting with its account's running balance and a link to its cause. Send
     `Accept: text/csv` or the XLSX media type for a spreadsheet."""
-    principal.require(*LEDGER_AUDIENCE)
+    principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     rows = journal_rows(runtime, query, fund=fund, date_from=date_from, date_to=date_to)
     if "text/csv" in accept:
@@ -64,7 +65,7 @@ def get_journal(
         "entries": [journal_entry(row) for row in rows],
         **journal_totals(rows),
     }
-    return JSONResponse(body)
+    return shown(body, Journal, principal)
 
 
 @router.get("/balances", response_model=Balances)
@@ -74,14 +75,15 @@ def get_balances(
     as_of: dt.date | None = None,
     known_at: AwareDatetime | None = None,
     region: str | None = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Per fund: posted, pending (reserved) and available, with totals by region level."""
-    principal.require(*LEDGER_AUDIENCE)
+    principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     balances = fund_balances(runtime, query)
-    return {
+    body = {
         "as_of": as_of,
         "known_at": known_at,
         "funds": [balance_body(balance) for balance in balances],
         "totals": region_totals(balances),
     }
+    return shown(body, Balances, principal)
