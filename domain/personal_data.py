@@ -17,7 +17,7 @@ class PersonalData(StrEnum):
 
 
 # The last administrative unit an address names: what stays of it when masked.
-_REGION_PART = re.compile(r"^.*?(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道|苏木|村|社区|居委会)")
+_REGION_PART = re.compile(r"^.*(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道|苏木|村|社区|居委会)")
 
 
 def mask_name(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
@@ -38,7 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def get_journal(
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    fund: str | None = None,
+    fund: UUID | None = None,
     date_from: Annotated[dt.date | None, Query(alias="from")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to")] = None,
     as_of: dt.date | None = None,
@@ -50,7 +51,8 @@ def get_journal(
     `Accept: text/csv` or the XLSX media type for a spreadsheet."""
     principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
-    rows = journal_rows(runtime, query, fund=fund, date_from=date_from, date_to=date_to)
+    account = str(fund) if fund else None
+    rows = journal_rows(runtime, query, fund=account, date_from=date_from, date_to=date_to)
     if "text/csv" in accept:
         return Response(journal_csv(rows), media_type="text/csv; charset=utf-8")
     if XLSX in accept:
