@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 
+from api.auth_throttle import FailedAuthentications
 from api.body_limit import BodyLimit
 from api.deps import reject_unknown_query_parameters
 from api.metrics import Metrics
@@ -50,12 +51,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
     )
     app.state.metrics = Metrics()
+    app.state.failed_authentications = FailedAuthentications(
+        limit=settings.auth_failure_limit, window_seconds=settings.auth_failure_window
+    )
     install_problem_handlers(app)
     app.middleware("http")(bind_request_id)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     api = APIRouter(
         prefix="/api/v1",
-        responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+        responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429, 503),
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
     api.include_router(families.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import threading
@@ -15,6 +16,7 @@ import uvicorn
 from api.cli_audit import audit
 from api.cli_support import runtime_for_command
 from application.demo import load_demo_county
+from application.users import UserListing
 from domain.money import yuan_from_fen
 from domain.values import Role
 from projections.timeline import TimelineProjection
@@ -62,13 +64,60 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--region", default=None, help="Region code the user covers; none covers all.")
-def add_user(name: str, role: str, region: str | None) -> None:
+@click.option(
+    "--expires-in",
+    "expires_in_days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    metavar="DAYS",
+    help="The token stops working this many days from now; by default it does not expire.",
+)
+def add_user(name: str, role: str, region: str | None, expires_in_days: int | None) -> None:
     """Create a user; the bearer token is printed once, alone on the last line."""
+    expires_in = dt.timedelta(days=expires_in_days) if expires_in_days else None
     with runtime_for_command() as runtime:
-        issued = runtime.app.add_user(name, Role(role), region)
+        issued = runtime.app.add_user(name, Role(role), region, expires_in=expires_in)
         scope = f"region {region}" if region else "all regions"
-        click.echo(f"created {role} {name} ({issued.user_id}) covering {scope}; token:")
+        until = f", expiring in {expires_in_days} days" if expires_in_days else ""
+        click.echo(f"created {role} {name} ({issued.user_id}) covering {scope}{until}; token:")
         click.echo(issued.token)
+
+
+@users.command("list")
+def list_users() -> None:
+    """Every user: id, name, role, region, and whether the token is active, expired or revoked."""
+    with runtime_for_command() as runtime:
+        now = dt.datetime.now(dt.UTC)
+        for user in runtime.app.list_users():
+            click.echo(
+                "\t".join(
+                    [
+                        str(user.user_id),
+                        user.name,
+                        user.role.value,
+                        user.region_code or "all",
+                        token_state(user, now),
+                    ]
+                )
+            )
+
+
+@users.command("revoke")
+@click.argument("name")
+def revoke_user(name: str) -> None:
+    """Revoke a user's token at once (NAME, or the user's id where names repeat)."""
+    with runtime_for_command() as runtime:
+        revoked = runtime.app.revoke_user(name)
+        click.echo(f"revoked {revoked.role.value} {revoked.name} ({revoked.user_id})")
+
+
+def token_state(user: UserListing, now: dt.datetime) -> str:
+    if user.revoked_at is not None:
+        return f"revoked {user.revoked_at:%Y-%m-%d %H:%M}"
+    if user.expires_at is not None:
+        verb = "expired" if user.expires_at <= now else "expires"
+        return f"{verb} {user.expires_at:%Y-%m-%d %H:%M}"
+    return "active"
 
 
 @main.command()

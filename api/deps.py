@@ -9,9 +9,10 @@ from fastapi import Depends, Header, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.auth_throttle import FailedAuthentications
 from api.runtime import Runtime
 from application.app import Nuanxin
-from application.errors import UnauthenticatedError
+from application.errors import TooManyFailedAuthenticationsError, UnauthenticatedError
 from application.principal import Principal
 from domain.errors import InvalidValueError, NotFoundError
 
@@ -36,12 +37,22 @@ AppDep = Annotated[Nuanxin, Depends(get_application)]
 
 
 def get_principal(
+    request: Request,
     app: AppDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    failures: FailedAuthentications = request.app.state.failed_authentications
+    address = request.client.host if request.client else "unknown"
+    retry_after = failures.retry_after(address)
+    if retry_after is not None:
+        raise TooManyFailedAuthenticationsError(retry_after)
     if credentials is None or not credentials.credentials:
         raise UnauthenticatedError("an Authorization: Bearer token is required")
-    return app.authenticate(credentials.credentials)
+    try:
+        return app.authenticate(credentials.credentials)
+    except UnauthenticatedError:
+        failures.record_failure(address)
+        raise
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

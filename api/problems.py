@@ -15,6 +15,7 @@ from application.errors import (
     ConcurrencyError,
     IdempotencyKeyReusedError,
     PermissionDeniedError,
+    TooManyFailedAuthenticationsError,
     UnauthenticatedError,
     VersionMismatchError,
 )
@@ -35,6 +36,7 @@ PROBLEM_JSON = "application/problem+json"
 
 STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnauthenticatedError, 401, "Not authenticated"),
+    (TooManyFailedAuthenticationsError, 429, "Too many failed authentications"),
     (PermissionDeniedError, 403, "Not allowed"),
     (NotFoundError, 404, "Not found"),
     (VersionMismatchError, 412, "Version mismatch"),
@@ -107,6 +109,8 @@ async def domain_error(_: Request, error: Exception) -> JSONResponse:
         extra["current_version"] = error.actual
     if isinstance(error, UnauthenticatedError):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, TooManyFailedAuthenticationsError):
+        headers["Retry-After"] = str(error.retry_after_seconds)
     return problem(status, title, error.message, headers=headers, **extra)
 
 

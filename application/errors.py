@@ -9,6 +9,17 @@ class UnauthenticatedError(DomainError):
     """No token, or a token that names no user."""
 
 
+class TooManyFailedAuthenticationsError(DomainError):
+    """The client's address failed to authenticate too often; it may try again later."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"too many failed authentications from this address; try again in "
+            f"{retry_after_seconds} s"
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
 class PermissionDeniedError(DomainError):
     """The caller's role may not do this."""
 

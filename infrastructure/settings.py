@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     projection_poll_interval: float = 0.05
     # Request bodies larger than this answer 413 before they are read into memory.
     max_body_bytes: int = 1024 * 1024
+    # This many failed authentications from one address within the window answer 429.
+    auth_failure_limit: int = 10
+    auth_failure_window: float = 60.0
 
     @field_validator("database_url")
     @classmethod

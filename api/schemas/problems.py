@@ -28,6 +28,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "refused by a business rule, or a conflicting change",
         412: "If-Match names a version that is not the current one",
         413: "the request body is larger than the service accepts",
+        429: "too many failed authentications from this address; see Retry-After",
         422: "invalid fields, each named in `errors`, or an unknown field or query parameter",
         503: "the database or the views are not ready; retry",
     }
