@@ -6,7 +6,9 @@ a database nor settings, only the bundle file."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,18 +131,48 @@ def replay_command(as_of: dt.datetime | None) -> None:
     "--out",
     "out",
     required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The bundle file to write; gzip-compressed when its name ends in .gz.",
+    help="The bundle file to write (gzip-compressed when its name ends in .gz), or - for "
+    "standard output.",
 )
-def export_command(out: Path) -> None:
+def export_command(out: str) -> None:
     """Write a self-contained bundle of every ledger event and seal, to verify offline."""
+    if out == "-":
+        _export_to_stdout()
+        return
+    target = _regular_file_target(Path(out))
     with runtime_for_command() as runtime, _progress("exporting the ledger") as progress:
-        summary = export_bundle(runtime.app, out, progress=progress)
+        summary = export_bundle(runtime.app, target, progress=progress)
     click.echo(
         f"exported {summary.events} ledger events and {summary.seals} seals up to position "
         f"{summary.position} to {summary.path}"
     )
     click.echo(f"sha256 {summary.sha256}")
+
+
+def _regular_file_target(path: Path) -> Path:
+    """Only a regular file is written: a device, a directory or a missing folder is refused
+    with one line (run as root, replacing /dev/null would break the machine)."""
+    if path.exists() and not path.is_file():
+        raise click.ClickException(f"{path} is not a regular file")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"the folder {path.parent} does not exist")
+    return path
+
+
+def _export_to_stdout() -> None:
+    """The bundle on stdout (uncompressed), the summary on stderr."""
+    with tempfile.TemporaryDirectory() as folder:
+        staged = Path(folder) / "bundle.jsonl"
+        with runtime_for_command() as runtime:
+            summary = export_bundle(runtime.app, staged)
+        with staged.open("rb") as bundle:
+            shutil.copyfileobj(bundle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    click.echo(
+        f"exported {summary.events} ledger events and {summary.seals} seals up to position "
+        f"{summary.position}; sha256 {summary.sha256}",
+        err=True,
+    )
 
 
 @audit.command("verify-bundle")

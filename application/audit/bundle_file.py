@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import io
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -44,12 +46,16 @@ def read_header(line: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def open_for_writing(path: Path, *, compress: bool) -> Iterator[IO[str]]:
-    if compress:
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            yield handle
-    else:
-        with path.open("w", encoding="utf-8") as handle:
-            yield handle
+    """A new file that only its owner can read (a bundle holds the ledger in clear)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing partial file keeps its mode otherwise
+    with os.fdopen(descriptor, "wb") as raw:
+        if compress:
+            with gzip.open(raw, "wt", encoding="utf-8") as handle:
+                yield handle
+        else:
+            with io.TextIOWrapper(raw, encoding="utf-8") as handle:
+                yield handle
 
 
 @contextlib.contextmanager
