@@ -352,7 +352,7 @@ def test_the_journal_is_also_csv_and_xlsx(
     as_xlsx = client.get("/api/v1/ledger/journal", headers=auditor | {"Accept": XLSX})
 
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text.splitlines()[0].startswith("position,occurred_on")
+    assert as_csv.text.splitlines()[0].startswith("\ufeff日志序号,业务日期")
     assert len(as_csv.text.splitlines()) == 3
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
