@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 
+from api.body_limit import BodyLimit
+from api.deps import reject_unknown_query_parameters
 from api.metrics import Metrics
 from api.problems import install_problem_handlers, unexpected
 from api.routes import audit, families, funds, health, ledger, services, transfers
@@ -49,8 +52,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.metrics = Metrics()
     install_problem_handlers(app)
     app.middleware("http")(bind_request_id)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     api = APIRouter(
-        prefix="/api/v1", responses=problem_responses(401, 403, 404, 409, 412, 422, 503)
+        prefix="/api/v1",
+        responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+        dependencies=[Depends(reject_unknown_query_parameters)],
     )
     api.include_router(families.router)
     api.include_router(services.router)
@@ -66,7 +72,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 async def bind_request_id(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    request_id = _client_request_id(request) or uuid.uuid4().hex
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
@@ -89,3 +95,13 @@ async def bind_request_id(
         ms=round(elapsed * 1000, 1),
     )
     return response
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def _client_request_id(request: Request) -> str | None:
+    """A client's X-Request-ID is echoed and logged only when it is short and plain; anything
+    else (a 10 MB header, a line break for a forged log line) is replaced by our own."""
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.fullmatch(given) else None

@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.runtime import Runtime
@@ -13,6 +14,8 @@ from application.app import Nuanxin
 from application.errors import UnauthenticatedError
 from application.principal import Principal
 from domain.errors import InvalidValueError, NotFoundError
+
+MAX_VERSION_DIGITS = 12
 
 bearer = HTTPBearer(auto_error=False, description="a token from `nuanxin users add`")
 
@@ -67,12 +70,39 @@ def get_expected_version(
     if if_match is None:
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit), and no more than a version can be.
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_VERSION_DIGITS):
         raise InvalidValueError("If-Match must be a version number", field="If-Match")
     return int(text)
 
 
 ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """A parameter the endpoint does not know is a mistake, not something to ignore: a
+    misspelt filter would otherwise answer everything (DESIGN.md section 7)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_parameters(route)
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        raise InvalidValueError(
+            f"unknown query parameter; this endpoint takes: {', '.join(sorted(known)) or 'none'}",
+            field=unknown[0],
+        )
+
+
+def _query_parameters(route: APIRoute) -> frozenset[str]:
+    """Those of the route and of every dependency it declares, under their aliases."""
+    names: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        names.update(param.alias for param in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    return frozenset(names)
 
 
 def _uuid_or_not_found(value: str, what: str) -> UUID:

@@ -12,11 +12,7 @@ from openpyxl import Workbook
 from api.runtime import Runtime
 from application.principal import Principal
 from domain.money import yuan_from_fen
-from domain.values import Role, region_scope
 from projections.ledger import FundBalance, JournalRow, LedgerProjection, LedgerQuery
-
-LEDGER_AUDIENCE = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR)
-FUND_AUDIENCE = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.CASEWORKER)
 
 # Region levels of the totals: province, city, county, township, village prefixes.
 ROLLUP_LENGTHS = (2, 4, 6, 9, 12)
@@ -30,13 +26,9 @@ def scoped_query(
     known_at: dt.datetime | None,
 ) -> LedgerQuery | None:
     """None when the requested region lies outside the caller's."""
-    prefix = principal.scope
-    if region:
-        wanted = region_scope(region)
-        if wanted.startswith(prefix):
-            prefix = wanted
-        elif not prefix.startswith(wanted):
-            return None
+    prefix = principal.visible_scope(region)
+    if prefix is None:
+        return None
     return LedgerQuery(as_of=as_of, known_at=known_at, region_prefix=prefix)
 
 

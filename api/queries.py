@@ -7,9 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from api.runtime import Runtime
-from application.principal import CASE_READERS, Principal
-from domain.errors import InvalidValueError
-from domain.values import mask_name, region_scope
+from application.principal import Principal
+from domain.permissions import Action
 from projections.timeline import TimelineProjection
 
 
@@ -21,7 +20,7 @@ def family_timeline(
     as_of: dt.date | None,
     known_at: dt.datetime | None,
 ) -> dict[str, Any]:
-    principal.require(*CASE_READERS)
+    principal.require(Action.READ_CASES)
     runtime.app.family_in_scope(principal, family_id)
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     rows = runtime.timeline.timeline(str(family_id), as_of=as_of, known_at=known_at)
@@ -43,8 +42,8 @@ def list_families(
     limit: int,
     offset: int,
 ) -> dict[str, Any]:
-    principal.require(*CASE_READERS)
-    prefix = visible_prefix(principal, region)
+    principal.require(Action.READ_CASES)
+    prefix = principal.visible_scope(region)
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     if prefix is None:
         return {"items": [], "total": 0, "limit": limit, "offset": offset}
@@ -58,9 +57,7 @@ def list_families(
                 "region_code": row.region_code,
                 "category": row.category,
                 "status": row.status,
-                "head_name": row.head_name
-                if principal.sees_personal_data
-                else mask_name(row.head_name),
+                "head_name": row.head_name,
                 "registered_on": row.registered_on,
             }
             for row in page.rows
@@ -69,17 +66,3 @@ def list_families(
         "limit": limit,
         "offset": offset,
     }
-
-
-def visible_prefix(principal: Principal, region: str | None) -> str | None:
-    """The narrower of the caller's scope and the requested region; None if they are apart."""
-    if region is None:
-        return principal.scope
-    if not (region.isascii() and region.isdigit() and len(region) <= 12):
-        raise InvalidValueError("region is a region code or a prefix of one", field="region")
-    wanted = region_scope(region)  # 430100 means the city: every code under 4301
-    if wanted.startswith(principal.scope):
-        return wanted
-    if principal.scope.startswith(wanted):
-        return principal.scope
-    return None

@@ -1,16 +1,37 @@
-"""How command results become HTTP responses."""
+"""How bodies become HTTP responses: each checked against its declared model (one shape per
+resource, enforced) and disclosed to the caller (`api.disclosure`) on the way out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from api.disclosure import disclose
 from application.base import CommandResult
+from application.principal import Principal
 
 
-def created(result: CommandResult) -> JSONResponse:
+def public(body: dict[str, Any], model: type[BaseModel], principal: Principal) -> dict[str, Any]:
+    """The body as the model declares it and as the caller may see it."""
+    shaped: dict[str, Any] = disclose(model.model_validate(body), principal).model_dump(mode="json")
+    return shaped
+
+
+def shown(
+    body: dict[str, Any], model: type[BaseModel], principal: Principal, *, versioned: bool = False
+) -> JSONResponse:
+    """A read; `versioned` for one aggregate, whose version is its ETag."""
+    headers = {"ETag": f'"{body["version"]}"'} if versioned else None
+    return JSONResponse(public(body, model, principal), headers=headers)
+
+
+def created(result: CommandResult, model: type[BaseModel], principal: Principal) -> JSONResponse:
     """201 for a new resource; 200 with the same body for a retried Idempotency-Key."""
-    return JSONResponse(result.body, status_code=200 if result.replayed else 201)
+    status = 200 if result.replayed else 201
+    return JSONResponse(public(result.body, model, principal), status_code=status)
 
 
-def changed(result: CommandResult) -> JSONResponse:
-    return JSONResponse(result.body, headers={"ETag": f'"{result.body["version"]}"'})
+def changed(result: CommandResult, model: type[BaseModel], principal: Principal) -> JSONResponse:
+    return shown(result.body, model, principal, versioned=True)

@@ -9,9 +9,10 @@ from uuid import UUID
 from application.base import CommandResult, Decision, NuanxinBase, check_expected_version
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
-from application.principal import CASE_READERS, CASE_WRITERS, Principal
+from application.principal import Principal
 from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
+from domain.permissions import Action
 from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Relation, check_not_future
 
@@ -27,8 +28,8 @@ class CaseCommands(NuanxinBase):
         return family
 
     def get_family(self, principal: Principal, family_id: UUID) -> dict[str, Any]:
-        principal.require(*CASE_READERS)
-        return family_body(self.family_in_scope(principal, family_id), principal)
+        principal.require(Action.READ_CASES)
+        return family_body(self.family_in_scope(principal, family_id))
 
     # -- commands --------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ class CaseCommands(NuanxinBase):
         registered_on: dt.date | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
         if not principal.covers(region_code):
             raise PermissionDeniedError(
                 f"region {region_code} is outside your region", field="region_code"
@@ -70,7 +71,7 @@ class CaseCommands(NuanxinBase):
                 self._claim_resident(principal, f"{path}.id_number", data["id_number"], family.id)
                 for path, data in people
             ]
-            return [family, *indexes], family_body(family, principal)
+            return [family, *indexes], family_body(family)
 
         return self.execute(
             principal,
@@ -89,7 +90,7 @@ class CaseCommands(NuanxinBase):
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
         on = self._past_or_today(added_on, "added_on")
         self._born_by_today(member, "birth_date")
 
@@ -99,7 +100,7 @@ class CaseCommands(NuanxinBase):
             record = _member_record(member)
             family.add_member(record, on)
             index = self._claim_resident(principal, "id_number", record["id_number"], family.id)
-            body = family_body(family, principal) | {"member_id": record["member_id"]}
+            body = family_body(family) | {"member_id": record["member_id"]}
             return [family, index], body
 
         return self.execute(
@@ -221,7 +222,7 @@ class CaseCommands(NuanxinBase):
         reopened_on: dt.date | None = None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
         on = self._past_or_today(reopened_on, "reopened_on")
 
         def decide() -> Decision:
@@ -232,7 +233,7 @@ class CaseCommands(NuanxinBase):
                 self._claim_resident(principal, "id_number", number, family.id)
                 for number in family.resident_ids()
             ]
-            return [family, *indexes], family_body(family, principal)
+            return [family, *indexes], family_body(family)
 
         return self.execute(principal, decide)
 
@@ -250,13 +251,13 @@ class CaseCommands(NuanxinBase):
         expected_version: int | None,
         change: Any,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
             check_expected_version(family, expected_version)
             change(family)
-            return [family], family_body(family, principal)
+            return [family], family_body(family)
 
         return self.execute(principal, decide)
 

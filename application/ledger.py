@@ -24,10 +24,8 @@ from domain.ledger import (
     void_pending_transfer,
 )
 from domain.money import yuan_from_fen
-from domain.values import Role, region_scope
-
-FUND_ADMINS = (Role.ADMIN,)
-LEDGER_READERS = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.CASEWORKER)
+from domain.permissions import Action
+from domain.values import region_scope
 
 
 def fund_body(account: Account) -> dict[str, Any]:
@@ -84,11 +82,11 @@ class LedgerCommands(NuanxinBase):
         return account
 
     def get_fund(self, principal: Principal, fund_id: UUID) -> dict[str, Any]:
-        principal.require(*LEDGER_READERS)
+        principal.require(Action.READ_FUNDS)
         return fund_body(self.fund_in_scope(principal, fund_id))
 
     def get_transfer(self, principal: Principal, transfer_id: UUID) -> dict[str, Any]:
-        principal.require(Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR)
+        principal.require(Action.READ_LEDGER)
         transfer: Transfer = self.load(transfer_id, Transfer, "transfer")
         self._check_transfer_in_scope(principal, transfer)
         return transfer_body(transfer)
@@ -105,7 +103,7 @@ class LedgerCommands(NuanxinBase):
         name: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*FUND_ADMINS)
+        principal.require(Action.MANAGE_FUNDS)
         self._require_region(principal, region_code, "region_code")
 
         def decide() -> Decision:
@@ -132,7 +130,7 @@ class LedgerCommands(NuanxinBase):
         reference: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*FUND_ADMINS)
+        principal.require(Action.MANAGE_FUNDS)
         on = self._past_or_today(received_on, "received_on")
         transfer_id = Transfer.id_for(principal.user_id, idempotency_key)
 
@@ -173,7 +171,7 @@ class LedgerCommands(NuanxinBase):
         idempotency_key: str | None = None,
     ) -> CommandResult:
         """Moves money down to a sub-region's fund of the same source and programme."""
-        principal.require(*FUND_ADMINS)
+        principal.require(Action.MANAGE_FUNDS)
         on = self._past_or_today(occurred_on, "occurred_on")
         transfer_id = Transfer.id_for(principal.user_id, idempotency_key)
         if from_fund == to_fund:
@@ -210,7 +208,7 @@ class LedgerCommands(NuanxinBase):
         posted_on: dt.date | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(Role.SUPERVISOR, Role.ADMIN)
+        principal.require(Action.SETTLE_TRANSFERS)
         on = self._past_or_today(posted_on, "posted_on")
 
         def decide() -> Decision:
@@ -234,7 +232,7 @@ class LedgerCommands(NuanxinBase):
         voided_on: dt.date | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(Role.SUPERVISOR, Role.ADMIN)
+        principal.require(Action.SETTLE_TRANSFERS)
         on = self._past_or_today(voided_on, "voided_on")
 
         def decide() -> Decision:

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.principal import Principal
 from domain.family import Family, MemberData
 from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
-from domain.values import mask_name, mask_phone, mask_resident_id
 
 
-def member_body(member: MemberData, principal: Principal) -> dict[str, Any]:
-    body = dict(member)
+def member_body(member: MemberData) -> dict[str, Any]:
+    body: dict[str, Any] = dict(member)
     body.setdefault("phone", None)
     body.setdefault("deceased_on", None)
-    if not principal.sees_personal_data:
-        body["id_number"] = mask_resident_id(member["id_number"])
-        body["name"] = mask_name(member["name"])
-        body["phone"] = mask_phone(body["phone"])
     return body
 
 
-def family_body(family: Family, principal: Principal) -> dict[str, Any]:
+def family_body(family: Family) -> dict[str, Any]:
+    """In clear: the API discloses it to each caller (`api.disclosure`)."""
     return {
         "id": str(family.id),
         "version": family.version,
@@ -30,10 +25,8 @@ def family_body(family: Family, principal: Principal) -> dict[str, Any]:
         "category": family.category.value,
         "status": family.status.value,
         "address": family.address,
-        "head": member_body(family.head, principal),
-        "members": [
-            member_body(m, principal) for m in family.members.values() if m["relation"] != "head"
-        ],
+        "head": member_body(family.head),
+        "members": [member_body(m) for m in family.members.values() if m["relation"] != "head"],
         "contacts": family.contacts,
         "family_doctor": family.family_doctor,
         "green_channel": family.green_channel,

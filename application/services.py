@@ -10,9 +10,10 @@ from application.base import CommandResult, Decision, check_expected_version
 from application.cases import CaseCommands
 from application.ledger import LedgerCommands, service_payment_id
 from application.presenters import service_body
-from application.principal import CASE_READERS, CASE_WRITERS, Principal
+from application.principal import Principal
 from domain.errors import NotFoundError, RuleViolatedError
 from domain.family import Family
+from domain.permissions import Action
 from domain.service import ServiceRecord, check_summary
 from domain.values import Occasion, ServiceKind, check_not_future
 
@@ -26,7 +27,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         return service
 
     def get_service(self, principal: Principal, service_id: UUID) -> dict[str, Any]:
-        principal.require(*CASE_READERS)
+        principal.require(Action.READ_CASES)
         return service_body(self.service_in_scope(principal, service_id))
 
     def record_service(
@@ -45,7 +46,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
     ) -> CommandResult:
         """`goods` items hold `description` and `value_fen`; `cash` is (amount in fen, fund id)
         paid to the family in the same atomic save as the record."""
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
         check_not_future(occurred_on, self.today(), field="occurred_on")
         check_summary(summary)
         service_id = ServiceRecord.id_for(principal.user_id, idempotency_key)
@@ -113,7 +114,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
         if "occurred_on" in changes:
             check_not_future(changes["occurred_on"], self.today(), field="occurred_on")
 
@@ -150,7 +151,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        principal.require(*CASE_WRITERS)
+        principal.require(Action.RECORD_CASES)
 
         def decide() -> Decision:
             service = self.service_in_scope(principal, service_id)

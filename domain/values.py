@@ -54,21 +54,6 @@ def parse_resident_id(text: str, *, field: str = "id_number") -> str:
     return number
 
 
-def mask_resident_id(number: str) -> str:
-    return number[:6] + "*" * 8 + number[14:]
-
-
-def mask_name(name: str) -> str:
-    """The surname stays, so that a record can still be told apart in an audit."""
-    return name[:1] + "*" * max(len(name) - 1, 1)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone or len(phone) < 7:
-        return phone and "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 def check_not_future(day: dt.date, today: dt.date, *, field: str) -> dt.date:
     if day > today:
         raise InvalidValueError(f"{field} cannot be in the future (today is {today})", field=field)

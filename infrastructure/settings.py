@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     # How often a projection runner looks for events written by other processes; saves in
     # its own process wake it at once.
     projection_poll_interval: float = 0.05
+    # Request bodies larger than this answer 413 before they are read into memory.
+    max_body_bytes: int = 1024 * 1024
 
     @field_validator("database_url")
     @classmethod

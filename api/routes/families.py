@@ -18,7 +18,7 @@ from api.deps import (
     RuntimeDep,
 )
 from api.queries import family_timeline, list_families
-from api.responses import changed, created
+from api.responses import changed, created, shown
 from api.schemas.families import (
     ContactsAssign,
     FamilyClose,
@@ -57,7 +57,7 @@ def register_family(
         registered_on=body.registered_on,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, FamilyPublic, principal)
 
 
 @router.get("", response_model=FamilyList)
@@ -69,8 +69,8 @@ def get_families(
     status: FamilyStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
-) -> dict[str, object]:
-    return list_families(
+) -> JSONResponse:
+    page = list_families(
         runtime,
         principal,
         region=region,
@@ -79,12 +79,12 @@ def get_families(
         limit=limit,
         offset=offset,
     )
+    return shown(page, FamilyList, principal)
 
 
 @router.get("/{family_id}", response_model=FamilyPublic)
 def get_family(family_id: FamilyId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    body = app.get_family(principal, family_id)
-    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+    return shown(app.get_family(principal, family_id), FamilyPublic, principal, versioned=True)
 
 
 @router.get("/{family_id}/timeline", response_model=Timeline)
@@ -94,8 +94,9 @@ def get_timeline(
     principal: PrincipalDep,
     as_of: dt.date | None = None,
     known_at: AwareDatetime | None = None,
-) -> dict[str, object]:
-    return family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
+) -> JSONResponse:
+    body = family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
+    return shown(body, Timeline, principal)
 
 
 @router.post("/{family_id}/members", status_code=201, responses=CREATED)
@@ -115,7 +116,7 @@ def add_member(
         expected_version=version,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/members/{member_id}/deceased", response_model=FamilyPublic)
@@ -130,7 +131,7 @@ def mark_member_deceased(
     result = app.mark_member_deceased(
         principal, family_id, member_id, body.died_on, expected_version=version
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/contacts", response_model=FamilyPublic)
@@ -149,7 +150,7 @@ def assign_contacts(
         body.assigned_on,
         expected_version=version,
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/family-doctor", response_model=FamilyPublic)
@@ -163,7 +164,7 @@ def sign_family_doctor(
     result = app.sign_family_doctor(
         principal, family_id, **body.model_dump(), expected_version=version
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/green-channel", response_model=FamilyPublic)
@@ -177,7 +178,7 @@ def grant_green_channel(
     result = app.grant_green_channel(
         principal, family_id, **body.model_dump(), expected_version=version
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/transfer", response_model=FamilyPublic)
@@ -191,7 +192,7 @@ def transfer_family(
     result = app.transfer_family(
         principal, family_id, **body.model_dump(), expected_version=version
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/close", response_model=FamilyPublic)
@@ -203,7 +204,7 @@ def close_family(
     version: ExpectedVersionDep,
 ) -> JSONResponse:
     result = app.close_family(principal, family_id, **body.model_dump(), expected_version=version)
-    return changed(result)
+    return changed(result, FamilyPublic, principal)
 
 
 @router.post("/{family_id}/reopen", response_model=FamilyPublic)
@@ -218,4 +219,4 @@ def reopen_family(
     result = app.reopen_family(
         principal, family_id, **reopen.model_dump(), expected_version=version
     )
-    return changed(result)
+    return changed(result, FamilyPublic, principal)

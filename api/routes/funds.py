@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import AppDep, FundId, IdempotencyKeyDep, PrincipalDep, RuntimeDep
-from api.ledger_queries import FUND_AUDIENCE, balance_body, fund_balances, scoped_query
-from api.responses import created
+from api.ledger_queries import balance_body, fund_balances, scoped_query
+from api.responses import created, shown
 from api.schemas.ledger import FundCreate, FundList, FundPublic, ReceiptCreate, TransferPublic
+from domain.permissions import Action
 
 router = APIRouter(prefix="/funds", tags=["funds"])
 
@@ -33,27 +32,25 @@ def open_fund(
         name=body.name,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, FundPublic, principal)
 
 
 @router.get("", response_model=FundList)
 def list_funds(
     runtime: RuntimeDep, principal: PrincipalDep, region: str | None = None
-) -> dict[str, Any]:
-    principal.require(*FUND_AUDIENCE)
+) -> JSONResponse:
+    principal.require(Action.READ_FUNDS)
     query = scoped_query(principal, region=region, as_of=None, known_at=None)
-    return {
-        "items": [
-            {"id": balance.fund_id, **balance_body(balance)}
-            for balance in fund_balances(runtime, query)
-        ]
-    }
+    funds = [
+        {"id": balance.fund_id, **balance_body(balance)}
+        for balance in fund_balances(runtime, query)
+    ]
+    return shown({"items": funds}, FundList, principal)
 
 
 @router.get("/{fund_id}", response_model=FundPublic)
 def get_fund(fund_id: FundId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    body = app.get_fund(principal, fund_id)
-    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+    return shown(app.get_fund(principal, fund_id), FundPublic, principal, versioned=True)
 
 
 @router.post(
@@ -80,4 +77,4 @@ def record_receipt(
         reference=body.reference,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, TransferPublic, principal)

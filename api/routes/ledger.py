@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
@@ -11,7 +12,6 @@ from pydantic import AwareDatetime
 
 from api.deps import PrincipalDep, RuntimeDep
 from api.ledger_queries import (
-    LEDGER_AUDIENCE,
     balance_body,
     fund_balances,
     journal_csv,
@@ -22,7 +22,9 @@ from api.ledger_queries import (
     region_totals,
     scoped_query,
 )
+from api.responses import shown
 from api.schemas.ledger import Balances, Journal
+from domain.permissions import Action
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
@@ -37,7 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def get_journal(
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    fund: str | None = None,
+    fund: UUID | None = None,
     date_from: Annotated[dt.date | None, Query(alias="from")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to")] = None,
     as_of: dt.date | None = None,
@@ -47,9 +49,10 @@ def get_journal(
 ) -> Response:
     """Every posting with its account's running balance and a link to its cause. Send
     `Accept: text/csv` or the XLSX media type for a spreadsheet."""
-    principal.require(*LEDGER_AUDIENCE)
+    principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
-    rows = journal_rows(runtime, query, fund=fund, date_from=date_from, date_to=date_to)
+    account = str(fund) if fund else None
+    rows = journal_rows(runtime, query, fund=account, date_from=date_from, date_to=date_to)
     if "text/csv" in accept:
         return Response(journal_csv(rows), media_type="text/csv; charset=utf-8")
     if XLSX in accept:
@@ -64,7 +67,7 @@ def get_journal(
         "entries": [journal_entry(row) for row in rows],
         **journal_totals(rows),
     }
-    return JSONResponse(body)
+    return shown(body, Journal, principal)
 
 
 @router.get("/balances", response_model=Balances)
@@ -74,14 +77,15 @@ def get_balances(
     as_of: dt.date | None = None,
     known_at: AwareDatetime | None = None,
     region: str | None = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Per fund: posted, pending (reserved) and available, with totals by region level."""
-    principal.require(*LEDGER_AUDIENCE)
+    principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     balances = fund_balances(runtime, query)
-    return {
+    body = {
         "as_of": as_of,
         "known_at": known_at,
         "funds": [balance_body(balance) for balance in balances],
         "totals": region_totals(balances),
     }
+    return shown(body, Balances, principal)

@@ -15,7 +15,7 @@ from api.deps import (
     PrincipalDep,
     ServiceId,
 )
-from api.responses import changed, created
+from api.responses import changed, created, shown
 from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic, ServiceVoid
 
 router = APIRouter(tags=["services"])
@@ -46,13 +46,12 @@ def record_service(
         cash=(body.cash.amount, body.cash.fund_id) if body.cash else None,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, ServicePublic, principal)
 
 
 @router.get("/services/{service_id}", response_model=ServicePublic)
 def get_service(service_id: ServiceId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    body = app.get_service(principal, service_id)
-    return JSONResponse(body, headers={"ETag": f'"{body["version"]}"'})
+    return shown(app.get_service(principal, service_id), ServicePublic, principal, versioned=True)
 
 
 @router.post("/services/{service_id}/corrections", status_code=201, responses=CREATED)
@@ -72,7 +71,7 @@ def correct_service(
         expected_version=version,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, ServicePublic, principal)
 
 
 @router.post("/services/{service_id}/void", response_model=ServicePublic)
@@ -87,4 +86,4 @@ def void_service(
     result = app.void_service(
         principal, service_id, reason=body.reason, expected_version=version, idempotency_key=key
     )
-    return changed(result)
+    return changed(result, ServicePublic, principal)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import AppDep, IdempotencyKeyDep, PrincipalDep, TransferId
-from api.responses import created
+from api.responses import created, shown
 from api.schemas.ledger import TransferCreate, TransferPost, TransferPublic, TransferVoid
 
 router = APIRouter(prefix="/transfers", tags=["funds"])
@@ -33,12 +33,12 @@ def allocate(
         pending=body.pending,
         idempotency_key=key,
     )
-    return created(result)
+    return created(result, TransferPublic, principal)
 
 
 @router.get("/{transfer_id}", response_model=TransferPublic)
 def get_transfer(transfer_id: TransferId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return JSONResponse(app.get_transfer(principal, transfer_id))
+    return shown(app.get_transfer(principal, transfer_id), TransferPublic, principal)
 
 
 @router.post("/{transfer_id}/post", response_model=TransferPublic)
@@ -51,7 +51,7 @@ def post_transfer(
 ) -> JSONResponse:
     posted_on = body.posted_on if body else None
     result = app.post_transfer(principal, transfer_id, posted_on=posted_on, idempotency_key=key)
-    return JSONResponse(result.body)
+    return shown(result.body, TransferPublic, principal)
 
 
 @router.post("/{transfer_id}/void", response_model=TransferPublic)
@@ -65,4 +65,4 @@ def void_transfer(
     result = app.void_transfer(
         principal, transfer_id, reason=body.reason, voided_on=body.voided_on, idempotency_key=key
     )
-    return JSONResponse(result.body)
+    return shown(result.body, TransferPublic, principal)

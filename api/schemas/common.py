@@ -6,11 +6,26 @@ import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from domain.errors import InvalidValueError
 from domain.money import fen_from_yuan
 from domain.values import parse_region_code, parse_resident_id
+
+
+class StrictModel(BaseModel):
+    """Every request and response body: an unknown field is an error, never silently dropped
+    (a typo like "cahs" must not save a visit without its cash), and a response cannot carry
+    a field its model does not declare."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _as_value_error(parse: Callable[..., Any]) -> Callable[[Any], Any]:

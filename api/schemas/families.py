@@ -6,9 +6,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, Field
 
-from api.schemas.common import Name, OptionalText, Phone, RegionCode, ResidentId, Text
+from api.schemas.common import Name, OptionalText, Phone, RegionCode, ResidentId, StrictModel, Text
+from api.schemas.personal import (
+    Address,
+    BirthDate,
+    PersonName,
+    PhoneNumber,
+    ResidentIdNumber,
+)
 from domain.values import FamilyCategory, FamilyStatus, Gender
 
 
@@ -20,7 +27,7 @@ class MemberRelation(StrEnum):
     OTHER = "other"
 
 
-class PersonCreate(BaseModel):
+class PersonCreate(StrictModel):
     name: Name
     id_number: ResidentId
     birth_date: dt.date
@@ -33,7 +40,7 @@ class MemberCreate(PersonCreate):
     added_on: dt.date | None = None
 
 
-class FamilyCreate(BaseModel):
+class FamilyCreate(StrictModel):
     region_code: RegionCode
     category: FamilyCategory
     head: PersonCreate
@@ -42,17 +49,17 @@ class FamilyCreate(BaseModel):
     registered_on: dt.date | None = None
 
 
-class MemberDeceased(BaseModel):
+class MemberDeceased(StrictModel):
     died_on: dt.date = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
 
 
-class ContactPerson(BaseModel):
+class ContactPerson(StrictModel):
     name: Name
     phone: Phone | None = None
     position: Name | None = Field(default=None, description="e.g. 乡镇计生专干, 村妇女主任")
 
 
-class ContactsAssign(BaseModel):
+class ContactsAssign(StrictModel):
     township_contact: ContactPerson = Field(
         validation_alias=AliasChoices("township_contact", "township")
     )
@@ -62,19 +69,19 @@ class ContactsAssign(BaseModel):
     assigned_on: dt.date | None = None
 
 
-class FamilyDoctorSign(BaseModel):
+class FamilyDoctorSign(StrictModel):
     doctor: Name
     institution: Name
     signed_on: dt.date
     expires_on: dt.date
 
 
-class GreenChannelGrant(BaseModel):
+class GreenChannelGrant(StrictModel):
     hospital: Name
     granted_on: dt.date
 
 
-class FamilyTransfer(BaseModel):
+class FamilyTransfer(StrictModel):
     to_region_code: RegionCode = Field(
         validation_alias=AliasChoices("to_region_code", "region_code")
     )
@@ -84,41 +91,53 @@ class FamilyTransfer(BaseModel):
     reason: OptionalText = ""
 
 
-class FamilyClose(BaseModel):
+class FamilyClose(StrictModel):
     reason: Text
     closed_on: dt.date | None = Field(
         default=None, validation_alias=AliasChoices("closed_on", "date")
     )
 
 
-class FamilyReopen(BaseModel):
+class FamilyReopen(StrictModel):
     reason: OptionalText = ""
     reopened_on: dt.date | None = Field(
         default=None, validation_alias=AliasChoices("reopened_on", "date")
     )
 
 
-class MemberPublic(BaseModel):
+class MemberPublic(StrictModel):
     member_id: str
-    name: str
-    id_number: str
-    birth_date: dt.date
+    name: PersonName
+    id_number: ResidentIdNumber
+    birth_date: BirthDate = Field(description="withheld (null) where the resident ID is masked")
     gender: Gender
     relation: str
-    phone: str | None = None
+    phone: PhoneNumber = None
     deceased_on: dt.date | None = None
 
 
-class FamilyPublic(BaseModel):
+class ContactPublic(StrictModel):
+    name: PersonName
+    phone: PhoneNumber = None
+    position: str | None = None
+
+
+class ContactsPublic(StrictModel):
+    township_contact: ContactPublic
+    village_contact: ContactPublic
+    assigned_on: dt.date
+
+
+class FamilyPublic(StrictModel):
     id: str
     version: int
     region_code: str
     category: FamilyCategory
     status: FamilyStatus
-    address: str
+    address: Address
     head: MemberPublic
     members: list[MemberPublic]
-    contacts: dict[str, Any] | None
+    contacts: ContactsPublic | None
     family_doctor: dict[str, Any] | None
     green_channel: dict[str, Any] | None
     registered_on: dt.date
@@ -129,23 +148,23 @@ class FamilyPublic(BaseModel):
     member_id: str | None = Field(default=None, description="the member a request added")
 
 
-class FamilySummary(BaseModel):
+class FamilySummary(StrictModel):
     id: str
     region_code: str
     category: FamilyCategory
     status: FamilyStatus
-    head_name: str
+    head_name: PersonName
     registered_on: dt.date
 
 
-class FamilyList(BaseModel):
+class FamilyList(StrictModel):
     items: list[FamilySummary]
     total: int
     limit: int
     offset: int
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(StrictModel):
     event: str
     source_id: str
     occurred_on: dt.date
@@ -156,7 +175,7 @@ class TimelineEntry(BaseModel):
     details: dict[str, Any]
 
 
-class Timeline(BaseModel):
+class Timeline(StrictModel):
     family_id: str
     as_of: dt.date | None
     known_at: dt.datetime | None

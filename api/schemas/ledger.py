@@ -6,20 +6,20 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from api.schemas.common import Fen, Name, OptionalText, RegionCode, Text
+from api.schemas.common import Fen, Name, OptionalText, RegionCode, StrictModel, Text
 from domain.ledger import FundSource, Programme
 
 
-class FundCreate(BaseModel):
+class FundCreate(StrictModel):
     source: FundSource
     region_code: RegionCode
     programme: Programme
     name: Name
 
 
-class FundPublic(BaseModel):
+class FundPublic(StrictModel):
     id: str
     version: int
     name: str
@@ -32,7 +32,7 @@ class FundPublic(BaseModel):
     opened_at: dt.datetime
 
 
-class FundSummary(BaseModel):
+class FundSummary(StrictModel):
     id: str
     name: str
     source: FundSource
@@ -43,18 +43,18 @@ class FundSummary(BaseModel):
     available: str
 
 
-class FundList(BaseModel):
+class FundList(StrictModel):
     items: list[FundSummary]
 
 
-class ReceiptCreate(BaseModel):
+class ReceiptCreate(StrictModel):
     amount: Fen
     payer: Name
     received_on: dt.date | None = None
     reference: OptionalText = ""
 
 
-class TransferCreate(BaseModel):
+class TransferCreate(StrictModel):
     from_fund: UUID
     to_fund: UUID
     amount: Fen
@@ -63,16 +63,16 @@ class TransferCreate(BaseModel):
     pending: bool = Field(default=False, description="reserve now, post or void later")
 
 
-class TransferPost(BaseModel):
+class TransferPost(StrictModel):
     posted_on: dt.date | None = None
 
 
-class TransferVoid(BaseModel):
+class TransferVoid(StrictModel):
     reason: Text
     voided_on: dt.date | None = None
 
 
-class TransferPublic(BaseModel):
+class TransferPublic(StrictModel):
     id: str
     version: int
     kind: str
@@ -92,7 +92,7 @@ class TransferPublic(BaseModel):
     fund: FundPublic | None = None
 
 
-class FundBalancePublic(BaseModel):
+class FundBalancePublic(StrictModel):
     fund_id: str
     name: str
     source: str
@@ -103,7 +103,7 @@ class FundBalancePublic(BaseModel):
     available: str
 
 
-class RegionTotal(BaseModel):
+class RegionTotal(StrictModel):
     region_code: str
     funds: int
     posted: str
@@ -111,14 +111,14 @@ class RegionTotal(BaseModel):
     available: str
 
 
-class Balances(BaseModel):
+class Balances(StrictModel):
     as_of: dt.date | None
     known_at: dt.datetime | None
     funds: list[FundBalancePublic]
     totals: list[RegionTotal]
 
 
-class JournalEntry(BaseModel):
+class JournalEntry(StrictModel):
     position: int
     occurred_on: dt.date
     recorded_at: dt.datetime
@@ -139,7 +139,7 @@ class JournalEntry(BaseModel):
     entry_hash: str
 
 
-class Journal(BaseModel):
+class Journal(StrictModel):
     as_of: dt.date | None
     known_at: dt.datetime | None
     entries: list[JournalEntry]

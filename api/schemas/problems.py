@@ -27,7 +27,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "not found, or outside the caller's region",
         409: "refused by a business rule, or a conflicting change",
         412: "If-Match names a version that is not the current one",
-        422: "invalid fields, each named in `errors`",
+        413: "the request body is larger than the service accepts",
+        422: "invalid fields, each named in `errors`, or an unknown field or query parameter",
         503: "the database or the views are not ready; retry",
     }
     return {

@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from api.schemas.common import Fen, Name, Text
+from api.schemas.common import Fen, Name, StrictModel, Text
 from domain.values import Occasion, ServiceKind
 
 
-class GoodsCreate(BaseModel):
+class GoodsCreate(StrictModel):
     description: Name
     value: Fen
 
@@ -20,20 +20,20 @@ class GoodsCreate(BaseModel):
         return {"description": self.description, "value_fen": self.value}
 
 
-class CashCreate(BaseModel):
+class CashCreate(StrictModel):
     """Condolence money (慰问金) paid to the family from a fund with the service."""
 
     amount: Fen
     fund_id: UUID
 
 
-class CashPublic(BaseModel):
+class CashPublic(StrictModel):
     amount: str
     fund_id: str
     transfer_id: str
 
 
-class ServiceCreate(BaseModel):
+class ServiceCreate(StrictModel):
     kind: ServiceKind
     occasion: Occasion
     occurred_on: dt.date
@@ -43,7 +43,7 @@ class ServiceCreate(BaseModel):
     cash: CashCreate | None = None
 
 
-class ServiceCorrection(BaseModel):
+class ServiceCorrection(StrictModel):
     """The fields given replace the record's; the reason is required."""
 
     reason: Text
@@ -61,16 +61,16 @@ class ServiceCorrection(BaseModel):
         return {name: value for name, value in changed.items() if value is not None}
 
 
-class ServiceVoid(BaseModel):
+class ServiceVoid(StrictModel):
     reason: Text
 
 
-class GoodsPublic(BaseModel):
+class GoodsPublic(StrictModel):
     description: str
     value: str
 
 
-class ServicePublic(BaseModel):
+class ServicePublic(StrictModel):
     id: str
     version: int
     family_id: str

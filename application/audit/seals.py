@@ -13,11 +13,8 @@ from application.base import CommandResult, Decision, NuanxinBase
 from application.errors import ConcurrencyError
 from application.principal import Principal
 from domain.errors import RuleViolatedError
+from domain.permissions import Action
 from domain.seal import LedgerSeal, ledger_root_hash
-from domain.values import Role
-
-SEAL_WRITERS = (Role.ADMIN,)
-SEAL_READERS = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR)
 
 SEAL_ATTEMPTS = 5
 
@@ -88,7 +85,7 @@ def record_seal(
     holds the application's decision lock and so must stay short. The decision then checks
     that no seal came in meanwhile; if one did, the ledger is verified again after it. A seal
     from another process takes the same number and is refused by the event store."""
-    principal.require(*SEAL_WRITERS)
+    principal.require(Action.SEAL_LEDGER)
     for _ in range(SEAL_ATTEMPTS):
         previous = latest_seal(app)
         # Read after the previous seal, so the position covers at least what that seal did.

@@ -1,0 +1,53 @@
+"""Who may do what: one table of actions and the roles that may take them (DESIGN.md section 7).
+
+Region scope narrows every action further (a caseworker of 430121 acts on 430121's families
+only); that is `region_scope` and the principal's `covers`, not this table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.values import Role
+
+
+class Action(StrEnum):
+    """Each value reads as what the caller may do, for the refusal's message."""
+
+    READ_CASES = "read families, services and timelines"
+    RECORD_CASES = "record families and services"
+    READ_FUNDS = "read funds"
+    READ_LEDGER = "read the ledger's journal, balances and transfers"
+    MANAGE_FUNDS = "open funds, receive money and move it between funds"
+    SETTLE_TRANSFERS = "post or void a pending transfer"
+    VERIFY_LEDGER = "verify the ledger"
+    SEAL_LEDGER = "seal the ledger"
+    READ_SEALS = "read the ledger's seals"
+
+
+_EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.READ_CASES: _EVERYONE,
+    Action.RECORD_CASES: frozenset({Role.CASEWORKER}),
+    Action.READ_FUNDS: _EVERYONE,
+    Action.READ_LEDGER: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    Action.MANAGE_FUNDS: frozenset({Role.ADMIN}),
+    Action.SETTLE_TRANSFERS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.VERIFY_LEDGER: frozenset({Role.AUDITOR, Role.ADMIN}),
+    Action.SEAL_LEDGER: frozenset({Role.ADMIN}),
+    Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+}
+"""Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
+
+
+def roles_allowed_to(action: Action) -> frozenset[Role]:
+    return PERMISSIONS[action]
+
+
+def role_may(role: Role, action: Action) -> bool:
+    return role in roles_allowed_to(action)
+
+
+ROLES_THAT_SEE_PERSONAL_DATA = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+"""Caseworkers and supervisors work with people, within their region; auditors and admins
+see personal data masked everywhere (DESIGN.md section 7)."""
