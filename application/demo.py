@@ -31,7 +31,7 @@ from stdnum.cn import ric
 from application.app import Nuanxin
 from application.principal import Principal
 from domain.errors import RuleViolatedError
-from domain.ledger import FundSource, Programme
+from domain.ledger.vocabulary import FundSource, Programme
 from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Gender, Occasion, Relation, Role, ServiceKind
 

@@ -10,19 +10,16 @@ from application.base import CommandResult, Decision, NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.errors import NotFoundError, RuleViolatedError
-from domain.ledger import (
-    Account,
-    AccountKind,
-    FundSource,
-    Programme,
-    Transfer,
-    TransferKind,
+from domain.ledger.account import Account
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
     void_pending_transfer,
 )
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import AccountKind, FundSource, Programme, TransferKind
 from domain.money import yuan_from_fen
 from domain.values import Role, region_scope
 

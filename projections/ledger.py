@@ -12,7 +12,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
-from domain.ledger import Account, EntryPhase, Side, Transfer
+from domain.ledger.account import Account
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import EntryPhase, Side
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
 from projections.timeline import utc_text
 

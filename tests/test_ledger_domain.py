@@ -7,30 +7,33 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.errors import InvalidValueError, RuleViolatedError
-from domain.ledger import (
-    Account,
+from domain.ledger.account import Account
+from domain.ledger.errors import (
     AccountKindMismatchError,
-    EntryPhase,
-    FundSource,
     InsufficientFundsError,
-    Programme,
     RingFenceViolatedError,
-    Side,
-    Transfer,
-    TransferKind,
     TransferNotPendingError,
     TransferNotReversibleError,
-    TransferState,
-    account_opening_hash,
-    ledger_entry_hash,
+)
+from domain.ledger.hashing import account_opening_hash, ledger_entry_hash, transfer_terms_digest
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
-    transfer_terms_digest,
     void_pending_transfer,
+)
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import (
+    EntryPhase,
+    FundSource,
+    Programme,
+    Side,
+    TransferKind,
+    TransferState,
 )
 
 DAY = dt.date(2024, 2, 8)
@@ -641,6 +644,24 @@ def test_the_transfer_digest_changes_when_any_term_changes(term: str, changed: A
     tampered = transfer_terms_digest(**{**TERMS, term: changed})
 
     assert tampered != original
+
+
+# -- stored names -----------------------------------------------------------------------------
+
+
+def test_ledger_events_keep_the_topics_existing_stores_hold() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = pay(account, family, 10_000)
+
+    topics = {get_topic(type(event)) for event in account.collect_events()}
+    topics |= {get_topic(type(event)) for event in transfer.collect_events()}
+
+    assert topics == {
+        "domain.ledger:Account.Opened",
+        "domain.ledger:Account.EntryRecorded",
+        "domain.ledger:Transfer.Recorded",
+    }
+    assert resolve_topic("domain.ledger:Account") is Account
 
 
 # -- replay and the double-entry invariant ----------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.ledger import DatedAvailable, SideTotals
+from domain.ledger.balances import DatedAvailable, SideTotals
 
 
 @dataclass(slots=True)

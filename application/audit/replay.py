@@ -13,7 +13,7 @@ from application.audit.records import ACCOUNT_OPENED, ACCOUNT_TOPICS, ENTRY_RECO
 from application.audit.store import Progress, log_head, stored_records
 from application.base import NuanxinBase
 from domain.errors import RuleViolatedError
-from domain.ledger import AccountKind, EntryPhase, Side
+from domain.ledger.vocabulary import AccountKind, EntryPhase, Side
 
 
 @dataclass(frozen=True)
