@@ -15,8 +15,10 @@ from domain.ledger.errors import (
     AccountKindMismatchError,
     InsufficientFundsError,
     RingFenceViolatedError,
+    SameFundTransferError,
     TransferNotPendingError,
     TransferNotReversibleError,
+    VisitCashFromWrongFundError,
 )
 from domain.ledger.hashing import account_opening_hash, ledger_entry_hash, transfer_terms_digest
 from domain.ledger.operations import (
@@ -25,6 +27,10 @@ from domain.ledger.operations import (
     record_transfer,
     reverse_transfer,
     void_pending_transfer,
+)
+from domain.ledger.rules import (
+    transfer_needs_two_different_funds,
+    visit_cash_comes_from_a_warm_heart_fund_covering_the_family,
 )
 from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import (
@@ -280,6 +286,41 @@ def test_a_province_may_allocate_to_a_township_several_levels_down() -> None:
     allocate(province, township, 40_000)
 
     assert township.posted == 40_000
+
+
+def test_a_transfer_from_a_fund_to_itself_is_refused() -> None:
+    fund_id = uuid4()
+
+    with pytest.raises(SameFundTransferError) as refused:
+        transfer_needs_two_different_funds(fund_id, fund_id)
+
+    assert refused.value.field == "to_fund"
+
+
+def test_a_transfer_between_two_funds_is_allowed() -> None:
+    transfer_needs_two_different_funds(uuid4(), uuid4())
+
+
+def test_visit_cash_may_come_from_a_warm_heart_fund_of_the_familys_region_or_above() -> None:
+    visit_cash_comes_from_a_warm_heart_fund_covering_the_family(fund(CITY), COUNTY)
+
+
+def test_visit_cash_from_a_fund_of_another_programme_is_refused() -> None:
+    nursing = fund(CITY, programme=Programme.NURSING_SUBSIDY)
+
+    with pytest.raises(VisitCashFromWrongFundError) as refused:
+        visit_cash_comes_from_a_warm_heart_fund_covering_the_family(nursing, COUNTY)
+
+    assert refused.value.field == "cash.fund_id"
+
+
+def test_visit_cash_from_a_fund_of_a_region_not_covering_the_family_is_refused() -> None:
+    county_fund = fund(COUNTY)
+
+    with pytest.raises(VisitCashFromWrongFundError) as refused:
+        visit_cash_comes_from_a_warm_heart_fund_covering_the_family(county_fund, OTHER_COUNTY)
+
+    assert refused.value.field == "cash.fund_id"
 
 
 # -- two phases -----------------------------------------------------------------------------

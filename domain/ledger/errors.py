@@ -51,3 +51,11 @@ class TransferNotPendingError(RuleViolatedError):
 
 class TransferNotReversibleError(RuleViolatedError):
     """Only a posted transfer that is not itself a reversal is reversed, and only once."""
+
+
+class VisitCashFromWrongFundError(RingFenceViolatedError):
+    """A visit's cash comes only from a warm_heart fund of a region covering the family's."""
+
+
+class SameFundTransferError(RuleViolatedError):
+    """A transfer from a fund to itself would move nothing."""

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from domain.ledger.account import Account
-from domain.ledger.errors import AccountKindMismatchError, RingFenceViolatedError
-from domain.ledger.vocabulary import TRANSFER_ROUTES, TransferKind
+from domain.ledger.errors import (
+    AccountKindMismatchError,
+    RingFenceViolatedError,
+    SameFundTransferError,
+    VisitCashFromWrongFundError,
+)
+from domain.ledger.vocabulary import TRANSFER_ROUTES, Programme, TransferKind
 from domain.values import region_scope
 
 
@@ -43,4 +50,28 @@ def allocation_goes_down_to_a_sub_region(from_account: Account, to_account: Acco
         raise RingFenceViolatedError(
             f"money of region {from_account.region_code} goes only to its sub-regions, "
             f"not to {to_region}"
+        )
+
+
+def transfer_needs_two_different_funds(from_fund_id: UUID, to_fund_id: UUID) -> None:
+    if from_fund_id == to_fund_id:
+        raise SameFundTransferError("a transfer needs two different funds", field="to_fund")
+
+
+def visit_cash_comes_from_a_warm_heart_fund_covering_the_family(
+    fund: Account, family_region: str
+) -> None:
+    """Ring-fencing (专款专用): money of another programme is not spent on visits, and a
+    region's money is not spent on families outside it."""
+    if fund.programme != Programme.WARM_HEART:
+        raise VisitCashFromWrongFundError(
+            f"fund {fund.id} belongs to the {fund.programme} programme; "
+            "暖心行动 services pay only from warm_heart funds",
+            field="cash.fund_id",
+        )
+    if fund.region_code is None or not family_region.startswith(region_scope(fund.region_code)):
+        raise VisitCashFromWrongFundError(
+            f"fund {fund.id} of region {fund.region_code} cannot pay a family in region "
+            f"{family_region}",
+            field="cash.fund_id",
         )
