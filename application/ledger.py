@@ -41,7 +41,7 @@ def fund_body(account: Account) -> dict[str, Any]:
         "programme": str(account.programme) if account.programme else None,
         "region_code": account.region_code,
         "posted": yuan_from_fen(account.posted),
-        "pending": yuan_from_fen(account.pending_debits),
+        "pending": yuan_from_fen(account.pending),
         "available": yuan_from_fen(account.available),
         "opened_at": account.created_on.isoformat(),
     }

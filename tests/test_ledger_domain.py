@@ -331,7 +331,7 @@ def test_a_pending_debit_reduces_available_but_not_posted() -> None:
 
     reserve(account, family_account(), 20_000)
 
-    assert (account.posted, account.pending, account.available) == (50_000, -20_000, 30_000)
+    assert (account.posted, account.pending, account.available) == (50_000, 20_000, 30_000)
 
 
 def test_a_pending_credit_is_not_available_until_posted() -> None:
@@ -339,7 +339,7 @@ def test_a_pending_credit_is_not_available_until_posted() -> None:
 
     reserve(funded(50_000), family, 20_000)
 
-    assert (family.posted, family.pending, family.available) == (0, 20_000, 0)
+    assert (family.posted, family.pending_credits, family.available) == (0, 20_000, 0)
 
 
 def test_a_pending_debit_that_would_overdraw_is_refused() -> None:
@@ -359,7 +359,7 @@ def test_posting_a_pending_transfer_moves_the_reserved_amount() -> None:
     post_pending_transfer(transfer, account, family, posted_on=DAY)
 
     assert (account.posted, account.pending, account.available) == (30_000, 0, 30_000)
-    assert (family.posted, family.pending) == (20_000, 0)
+    assert (family.posted, family.pending_credits) == (20_000, 0)
     assert transfer.state == TransferState.POSTED
 
 
@@ -370,7 +370,7 @@ def test_voiding_a_pending_transfer_releases_the_reserved_amount() -> None:
     void_pending_transfer(transfer, account, family, voided_on=DAY, reason="claim withdrawn")
 
     assert (account.posted, account.available) == (50_000, 50_000)
-    assert (family.posted, family.pending) == (0, 0)
+    assert (family.posted, family.pending_credits) == (0, 0)
     assert transfer.state == TransferState.VOIDED
 
 
@@ -886,7 +886,7 @@ def test_a_reservation_and_its_posting_keep_each_date_non_negative() -> None:
     move(account, family, 40_000, days_before(8))
 
     assert before_posting.value.available_fen == after_posting.value.available_fen == 40_000
-    assert (account.posted, account.pending_debits, account.available) == (0, 0, 0)
+    assert (account.posted, account.pending, account.available) == (0, 0, 0)
 
 
 def test_a_voided_reservation_gives_back_only_from_the_date_it_is_voided() -> None:

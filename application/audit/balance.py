@@ -16,11 +16,6 @@ class Balance(SideTotals):
     pending_debits: int = 0
     pending_credits: int = 0
 
-    @property
-    def reserved(self) -> int:
-        """Debits pending: reserved for payments, not yet posted or voided."""
-        return self.pending_debits
-
 
 @dataclass(slots=True)
 class DatedBalance(DatedAvailable):

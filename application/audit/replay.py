@@ -22,7 +22,7 @@ class LedgerReplay:
     known_at: dt.datetime | None
     funds: list[dict[str, Any]]
     """Per fund: fund_id, name, source, programme, region_code and the posted, pending
-    (reserved for payments not yet posted) and available balances in fen."""
+    (held for transfers not yet posted or voided) and available balances in fen."""
     totals: dict[str, int]
     """Over every account: posted and pending debits and credits, in fen."""
 
@@ -77,7 +77,7 @@ def replay_records(
                 "programme": account["programme"],
                 "region_code": account["region_code"],
                 "posted": balance.posted,
-                "pending": balance.reserved,
+                "pending": balance.pending,
                 "available": balance.available,
             }
         )

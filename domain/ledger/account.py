@@ -211,7 +211,7 @@ class Account(NuanxinAggregate, SideTotals, DatedAvailable):
         )
 
     def _check_pending(self, side: Side, pending_fen: int, amount_fen: int) -> None:
-        """Settling more than is reserved would leave a negative pending total."""
+        """Settling more than is pending would leave a negative pending total."""
         if amount_fen > pending_fen:
             raise RuleViolatedError(
                 f"account {self.id} has only {yuan_from_fen(pending_fen)} of pending {side}s, "

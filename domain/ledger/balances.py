@@ -36,17 +36,18 @@ class SideTotals:
 
     @property
     def pending(self) -> int:
-        return self.pending_credits - self.pending_debits
+        """What is reserved for transfers not yet posted or voided: the pending debits. Pending
+        credits are not the account's until posted, since they may yet be voided."""
+        return self.pending_debits
 
     @property
     def available(self) -> int:
-        """Reserved debits count against what can be spent; reserved credits do not count
-        until posted, since they may yet be voided."""
-        return self.posted - self.pending_debits
+        """What can be spent: the posted balance less what is pending."""
+        return self.posted - self.pending
 
 
 def available_change(side: Side, phase: EntryPhase, amount_fen: int) -> int:
-    """How an entry changes its account's `available`: a posted or reserved debit lowers it, a
+    """How an entry changes its account's `available`: a posted or pending debit lowers it, a
     voided reservation gives it back, posting a reservation leaves it (the reservation already
     counted); a credit raises it once posted, not while pending."""
     posted_sign, pending_sign = PHASE_EFFECT[phase]

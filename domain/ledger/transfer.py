@@ -1,5 +1,5 @@
 """The Transfer aggregate: one movement of money between two accounts, posted at once or
-reserved and then posted or voided, and reversed at most once."""
+pending and then posted or voided, and reversed at most once."""
 
 from __future__ import annotations
 
