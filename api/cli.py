@@ -14,6 +14,7 @@ import click
 import uvicorn
 
 from api.cli_audit import audit
+from api.cli_import import import_group
 from api.cli_support import runtime_for_command
 from application.demo import load_demo_county
 from application.users import UserListing
@@ -194,6 +195,7 @@ def projection_status() -> None:
 
 
 main.add_command(audit)
+main.add_command(import_group)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from application.imports import ImportSupport
 from application.services import ServiceCommands
 from application.users import UserCommands
 from domain.ledger.account import Account
 
 
-class Nuanxin(ServiceCommands, UserCommands):
+class Nuanxin(ImportSupport, ServiceCommands, UserCommands):
     """One `eventsourcing` application, so that a service record and the payment it makes
     save atomically, and projections and auditors follow one ordered log."""
 

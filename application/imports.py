@@ -1,0 +1,52 @@
+"""What imports and offline sync need of the application beyond the single commands: the
+actor an import records, the user `--as` names, and the family a resident ID belongs to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from application.batches import BatchedSaves
+from application.cases import CaseCommands
+from application.errors import PermissionDeniedError
+from application.principal import Principal
+from application.users import UserCommands
+from domain.errors import InvalidValueError, NotFoundError
+from domain.permissions import Action
+from domain.resident_index import ResidentIndex
+from domain.values import Role
+
+IMPORT_ACTOR = "import"
+
+IMPORT_PRINCIPAL = Principal(
+    user_id=IMPORT_ACTOR, name=IMPORT_ACTOR, role=Role.CASEWORKER, region_code=None
+)
+"""An import without `--as` records its events as the actor `import`, covering all regions."""
+
+
+class ImportSupport(BatchedSaves, CaseCommands, UserCommands):
+    def importing_principal(self, name: str | None) -> Principal:
+        """The actor `import`, or the user named, who must be allowed to record cases."""
+        if name is None:
+            return IMPORT_PRINCIPAL
+        matches = [user for user in self._users() if name in (user.name, str(user.id))]
+        if not matches:
+            raise NotFoundError(f"no user named {name}")
+        if len(matches) > 1:
+            raise InvalidValueError(f"{len(matches)} users are named {name}; give the id")
+        user = matches[0]
+        if not user.may_authenticate_at(dt.datetime.now(dt.UTC)):
+            raise PermissionDeniedError(f"user {name} is revoked or expired")
+        principal = Principal(
+            user_id=str(user.id), name=user.name, role=user.role, region_code=user.region_code
+        )
+        principal.require(Action.RECORD_CASES)
+        return principal
+
+    def family_holding_resident(self, id_number: str) -> UUID | None:
+        """The family that last claimed this resident ID, open or closed; None if none did."""
+        index_id = ResidentIndex.create_id(id_number)
+        if not self.exists(index_id):
+            return None
+        index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
+        return index.family_id
