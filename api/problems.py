@@ -56,8 +56,12 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    body = _problem_body(status, title, detail, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _problem_body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
 
 
 def field_name(location: tuple[Any, ...] | list[Any]) -> str:
@@ -72,15 +76,22 @@ def field_name(location: tuple[Any, ...] | list[Any]) -> str:
 
 async def validation_failed(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    body = validation_problem(list(error.errors()))
+    return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
+
+
+def validation_problem(items: list[Any]) -> dict[str, Any]:
+    """The 422 problem for pydantic's errors, from a request or from a model validated in
+    code (an offline sync record's body)."""
     errors = [
         {
             "field": "body" if item.get("type") == "json_invalid" else field_name(item["loc"]),
             "message": _message(item),
         }
-        for item in error.errors()
+        for item in items
     ]
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-    return problem(422, "Invalid request", f"invalid fields: {fields}", errors=errors)
+    return _problem_body(422, "Invalid request", f"invalid fields: {fields}", errors=errors)
 
 
 def _message(item: dict[str, Any]) -> str:
@@ -92,6 +103,14 @@ def _message(item: dict[str, Any]) -> str:
 
 async def domain_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
+    body, headers = domain_problem(error)
+    return JSONResponse(
+        body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers or None
+    )
+
+
+def domain_problem(error: DomainError) -> tuple[dict[str, Any], dict[str, str]]:
+    """The problem body (and headers) that answers a domain error, by the table above."""
     status, title = next(
         ((status, title) for kind, status, title in STATUS_BY_ERROR if isinstance(error, kind)),
         (400, "Bad request"),
@@ -111,7 +130,7 @@ async def domain_error(_: Request, error: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, TooManyFailedAuthenticationsError):
         headers["Retry-After"] = str(error.retry_after_seconds)
-    return problem(status, title, error.message, headers=headers, **extra)
+    return _problem_body(status, title, error.message, **extra), headers
 
 
 async def http_error(_: Request, error: Exception) -> JSONResponse:

@@ -38,24 +38,29 @@ class StagedUnit:
         self.aggregates: dict[UUID, Aggregate] = {}
         self.created: set[UUID] = set()
         self.absent: set[UUID] = set()
-        # For the command in progress: the pending-event count of each aggregate it touched.
+        # For the command in progress: the pending-event count of each aggregate it touched,
+        # and whether it saved (a command that does not keeps none of its changes).
         self.touched: dict[UUID, int] = {}
+        self.saved = False
 
     def touch(self, aggregate: Aggregate) -> None:
         self.touched.setdefault(aggregate.id, len(aggregate.pending_events))
 
     def stage(self, objs: Sequence[Any]) -> None:
-        for aggregate in objs:
-            if aggregate is None:
-                continue
+        aggregates = [aggregate for aggregate in objs if aggregate is not None]
+        for aggregate in aggregates:
             known = self.aggregates.get(aggregate.id)
             if known is not None and known is not aggregate:
                 # Two aggregates under one id: the store would refuse the second.
                 raise RecordConflictError(f"aggregate {aggregate.id} is already in this batch")
-            if known is None and aggregate.version == len(aggregate.pending_events):
+        for aggregate in aggregates:
+            if aggregate.id not in self.aggregates and aggregate.version == len(
+                aggregate.pending_events
+            ):
                 self.created.add(aggregate.id)
             self.absent.discard(aggregate.id)
             self.aggregates[aggregate.id] = aggregate
+        self.saved = True
 
     def changed(self) -> list[Aggregate]:
         return [a for a in self.aggregates.values() if a.pending_events]
@@ -132,18 +137,20 @@ class BatchedSaves(NuanxinBase):
         token = _unit.set(unit)
         try:
             for command in commands:
-                unit.touched = {}
+                unit.touched, unit.saved = {}, False
                 try:
                     outcomes.append(command())
                 except DomainError as error:
-                    self._roll_back(unit)
                     outcomes.append(error)
+                if not unit.saved:
+                    # Refused, or answered from an earlier request with the same key.
+                    self._roll_back(unit)
         finally:
             _unit.reset(token)
         return outcomes
 
     def _roll_back(self, unit: StagedUnit) -> None:
-        """Undoes a failed command's changes to aggregates earlier commands had staged."""
+        """Undoes the changes of a command that did not save to aggregates the batch holds."""
         repository = self.repository
         assert isinstance(repository, StagingRepository)
         for aggregate_id, kept in unit.touched.items():
