@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ import uvicorn
 from api.cli_audit import audit
 from api.cli_import import import_group
 from api.cli_support import runtime_for_command
+from api.registers.demo_export import export_demo_registers
 from application.demo import load_demo_county
 from application.users import UserListing
 from domain.money import yuan_from_fen
@@ -124,8 +126,20 @@ def token_state(user: UserListing, now: dt.datetime) -> str:
 @main.command()
 @click.option("--families", default=300, show_default=True, type=click.IntRange(1, 5000))
 @click.option("--seed", default=2024, show_default=True, type=int)
-def demo(families: int, seed: int) -> None:
+@click.option(
+    "--export-register",
+    "register_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write the county as registers (families and services, CSV and XLSX) to DIR "
+    "instead of loading it.",
+)
+def demo(families: int, seed: int, register_dir: Path | None) -> None:
     """Load a realistic demo county (长沙县): families, a year of visits, demo users."""
+    if register_dir is not None:
+        _export_demo_registers(register_dir, families, seed)
+        return
     with runtime_for_command(run_projections=True) as runtime:
         with click.progressbar(length=families, label="loading the demo county") as bar:
             summary = load_demo_county(
@@ -142,6 +156,20 @@ def demo(families: int, seed: int) -> None:
         )
         for user in summary.users:
             click.echo(f"  {user.role.value:<10} {user.name} {user.region_code} {user.token}")
+
+
+def _export_demo_registers(directory: Path, families: int, seed: int) -> None:
+    with runtime_for_command() as runtime:
+        today = runtime.app.today()
+    exported = export_demo_registers(directory, seed=seed, families=families, today=today)
+    for path in exported.files:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"{exported.families} families ({exported.people} people), {exported.services} "
+        f"services with {yuan_from_fen(exported.cash_fen)} yuan of 慰问金; import them with "
+        f"`nuanxin import families {directory / 'families.xlsx'}` and `nuanxin import "
+        f"services {directory / 'services.xlsx'} --cash-fund FUND_ID`"
+    )
 
 
 @main.group()

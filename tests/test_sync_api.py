@@ -16,8 +16,8 @@ from tests.steps import (
     log_position,
     open_fund,
     receive,
-    register_family,
     record_service,
+    register_family,
 )
 from tests.support import family_payload, service_payload
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +32,7 @@ from domain.service import ServiceRecord
 from domain.values import parse_resident_id
 
 HEAD_ID = "户主公民身份号码"
+_ZERO = re.compile(r"^0+(\.0*)?$")
 
 
 class ServicePreparer:
@@ -80,7 +82,7 @@ class ServicePreparer:
         if goods or value:
             payload["goods"] = [{"description": goods or "物品", "value": value}]
         cash = amount_text(row.text("慰问金"))
-        if cash and _nonzero(cash):
+        if cash and not _ZERO.match(cash):
             if self.cash_fund is None:
                 problems.append(
                     Problem(row.number, "慰问金", "有慰问金，但导入时未用 --cash-fund 指定资金账户")
@@ -109,10 +111,6 @@ class ServicePreparer:
             cash=(body.cash.amount, body.cash.fund_id) if body.cash else None,
             idempotency_key=key,
         )
-
-
-def _nonzero(amount: str) -> bool:
-    return any(char in "123456789" for char in amount)
 
 
 def _digest(row: Row) -> str:
