@@ -23,21 +23,44 @@ from eventsourcing.persistence import RecordConflictError
 
 from application.base import NuanxinBase
 from domain.errors import DomainError
+from infrastructure.bulk_reads import stored_events_of
 
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 
 BATCH_ATTEMPTS = 3
+MAX_PASSES = 8
+PREFETCH_MOST_EVENTS = 200
+"""Aggregates with more events are read by the repository, from their snapshots."""
+
+
+class NotReadYetError(Exception):
+    """A speculative pass stops a command at the first aggregate the batch has not read."""
+
+
+class KnownState:
+    """What a batch has read of the store, kept across its passes: the events of each
+    aggregate it asked for, the ids that have none, and the ids asked for but not yet read."""
+
+    def __init__(self) -> None:
+        self.events: dict[UUID, list[Any]] = {}
+        self.absent: set[UUID] = set()
+        self.large: set[UUID] = set()
+        self.missing: set[UUID] = set()
 
 
 class StagedUnit:
-    """The aggregates a batch has read or changed, by id, and the ids it knows are absent."""
+    """One pass over a batch: the aggregates it has read or changed, by id. A speculative
+    pass stops a command at the first aggregate not read yet and notes its id; the next pass
+    starts after reading all of those at once, so that a batch costs a few queries instead
+    of a few per command. Only the last pass, which reads what is left one by one, counts."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: KnownState, *, speculative: bool = False) -> None:
+        self.known = known
+        self.speculative = speculative
         self.aggregates: dict[UUID, Aggregate] = {}
         self.created: set[UUID] = set()
-        self.absent: set[UUID] = set()
         # For the command in progress: the pending-event count of each aggregate it touched,
         # and whether it saved (a command that does not keeps none of its changes).
         self.touched: dict[UUID, int] = {}
@@ -58,7 +81,6 @@ class StagedUnit:
                 aggregate.pending_events
             ):
                 self.created.add(aggregate.id)
-            self.absent.discard(aggregate.id)
             self.aggregates[aggregate.id] = aggregate
         self.saved = True
 
@@ -78,19 +100,46 @@ class StagingRepository(Repository[UUID]):
             return super().get(aggregate_id, **kwargs)
         aggregate = unit.aggregates.get(aggregate_id)
         if aggregate is None:
-            if aggregate_id in unit.absent:
-                raise AggregateNotFoundError(aggregate_id)
-            try:
-                aggregate = super().get(aggregate_id, **kwargs)
-            except AggregateNotFoundError:
-                unit.absent.add(aggregate_id)
-                raise
+            aggregate = self.as_stored(unit, aggregate_id)
             unit.aggregates[aggregate_id] = aggregate
         unit.touch(aggregate)
         return aggregate
 
-    def stored(self, aggregate_id: UUID) -> Any:
-        return super().get(aggregate_id)
+    def __contains__(self, item: UUID) -> bool:
+        """A speculative pass notes an existence check it cannot answer yet and goes on as
+        if the aggregate were absent (the usual answer: a key not used before, a family's
+        first payment), so that one pass finds more of what the batch will read."""
+        unit = _unit.get()
+        if unit is not None and unit.speculative and item not in unit.aggregates:
+            known = unit.known
+            if not (item in known.absent or item in known.events or item in known.large):
+                known.missing.add(item)
+                return False
+        return super().__contains__(item)
+
+    def as_stored(self, unit: StagedUnit, aggregate_id: UUID) -> Any:
+        """A fresh copy of the aggregate as the store holds it."""
+        known = unit.known
+        if aggregate_id in known.absent:
+            raise AggregateNotFoundError(aggregate_id)
+        events = known.events.get(aggregate_id)
+        if events is not None:
+            return _projected(events)
+        if unit.speculative and aggregate_id not in known.large:
+            known.missing.add(aggregate_id)
+            raise NotReadYetError(aggregate_id)
+        try:
+            return super().get(aggregate_id)
+        except AggregateNotFoundError:
+            known.absent.add(aggregate_id)
+            raise
+
+
+def _projected(events: list[Any]) -> Any:
+    aggregate: Any = None
+    for stored_event in events:
+        aggregate = stored_event.mutate(aggregate)
+    return aggregate
 
 
 class BatchedSaves(NuanxinBase):
@@ -116,8 +165,13 @@ class BatchedSaves(NuanxinBase):
         the successful commands changed is saved in one transaction (unless `commit` is
         False: a dry run decides everything and saves nothing)."""
         for attempt in range(BATCH_ATTEMPTS):
-            unit = StagedUnit()
-            outcomes = self._decide_all(unit, commands)
+            known = KnownState()
+            for number in range(MAX_PASSES):
+                unit = StagedUnit(known, speculative=number < MAX_PASSES - 1)
+                outcomes = self._decide_all(unit, commands)
+                if not known.missing:
+                    break
+                self._read_missing(known)
             if not commit:
                 return outcomes
             try:
@@ -129,6 +183,16 @@ class BatchedSaves(NuanxinBase):
                 continue
             return outcomes
         return [self._alone(command) for command in commands]
+
+    def _read_missing(self, known: KnownState) -> None:
+        events, large = stored_events_of(
+            self.recorder, known.missing, most_events=PREFETCH_MOST_EVENTS
+        )
+        for aggregate_id, stored in events.items():
+            known.events[aggregate_id] = [self.mapper.to_domain_event(e) for e in stored]
+        known.large |= large
+        known.absent |= known.missing - events.keys() - large
+        known.missing = set()
 
     def _decide_all(
         self, unit: StagedUnit, commands: Sequence[Callable[[], T]]
@@ -142,6 +206,9 @@ class BatchedSaves(NuanxinBase):
                     outcomes.append(command())
                 except DomainError as error:
                     outcomes.append(error)
+                except NotReadYetError as error:
+                    # This pass will be decided again: its outcomes are not used.
+                    outcomes.append(DomainError(str(error)))
                 if not unit.saved:
                     # Refused, or answered from an earlier request with the same key.
                     self._roll_back(unit)
@@ -158,7 +225,9 @@ class BatchedSaves(NuanxinBase):
             if len(current.pending_events) == kept:
                 continue
             events = list(current.pending_events[:kept])
-            rebuilt: Any = None if aggregate_id in unit.created else repository.stored(aggregate_id)
+            rebuilt: Any = None
+            if aggregate_id not in unit.created:
+                rebuilt = repository.as_stored(unit, aggregate_id)
             for staged_event in events:
                 rebuilt = staged_event.mutate(rebuilt)
             if rebuilt is None:

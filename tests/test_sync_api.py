@@ -18,6 +18,7 @@ from tests.steps import (
     receive,
     record_service,
     register_family,
+    stored_events,
 )
 from tests.support import family_payload, service_payload
 
@@ -214,3 +215,17 @@ def test_an_auditor_may_not_record_through_sync(
     results = sync(client, auditor, family_record("f-1"))
 
     assert results[0]["status"] == 403
+
+
+def test_the_same_key_twice_in_one_batch_is_one_record(
+    client: TestClient, runtime: Runtime, caseworker: dict[str, str]
+) -> None:
+    family = register_family(client, caseworker)
+    record = service_record("visit-1", family["id"])
+
+    results = sync(client, caseworker, record, record)
+
+    assert [r["status"] for r in results] == [201, 200]
+    assert results[0]["id"] == results[1]["id"]
+    names = [type(e).__qualname__ for e in stored_events(runtime)]
+    assert names.count("ServiceRecord.Recorded") == 1
