@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import NonNegativeInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     # How often a projection runner looks for events written by other processes; saves in
     # its own process wake it at once.
     projection_poll_interval: float = 0.05
+    # /readyz answers 503 while a view is more than this many events behind the log.
+    ready_max_lag: NonNegativeInt = 1000
 
     @field_validator("database_url")
     @classmethod

@@ -69,6 +69,38 @@ def test_readyz_shows_how_far_a_stopped_projection_lags_behind_the_log(
     assert body["projections"][TimelineProjection.name]["lag"] == 2
 
 
+def test_readyz_is_not_ready_while_a_view_lags_more_than_the_setting_and_says_which(
+    client: TestClient, runtime: Runtime, user_headers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "ready_max_lag", 1)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    runtime.runners[TimelineProjection.name].stop()
+    user_headers("caseworker", "430121")  # two more events in the log
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["writes"]) == ("degraded", "ok")
+    assert body["reasons"] == [
+        "the timeline view is 2 events behind the log (more than NUANXIN_READY_MAX_LAG=1)"
+    ]
+
+
+def test_readyz_is_ready_while_a_view_lags_no_more_than_the_setting(
+    client: TestClient, runtime: Runtime, user_headers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "ready_max_lag", 2)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    runtime.runners[TimelineProjection.name].stop()
+    user_headers("caseworker", "430121")  # two more events in the log
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["reasons"] == []
+
+
 @pytest.mark.parametrize(
     ("method", "path", "authorised"),
     [
