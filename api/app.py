@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 
+from api.docs import install_docs
 from api.metrics import Metrics
 from api.problems import install_problem_handlers, unexpected
 from api.routes import audit, families, funds, health, ledger, services, transfers
@@ -42,10 +44,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app = FastAPI(
         title="Nuanxin 暖心",
-        version="1.0",
+        version=importlib.metadata.version("nuanxin"),
         description="Event-sourced case management and fund ledger for special families.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
     app.middleware("http")(bind_request_id)
