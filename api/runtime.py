@@ -17,6 +17,7 @@ from infrastructure.persistence import (
     view_environment,
 )
 from infrastructure.settings import Settings
+from infrastructure.store_health import WriteProbe
 from projections.backends import (
     PostgresLedgerView,
     PostgresTimelineView,
@@ -47,6 +48,7 @@ class Runtime:
     settings: Settings
     app: Nuanxin
     projections: dict[str, BatchProjection[Any]]
+    write_probe: WriteProbe
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
     view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
 
@@ -125,7 +127,13 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         projections[spec.projection.name] = spec.projection(
             view=factory.tracking_recorder(view_class)
         )
-    runtime = Runtime(settings=settings, app=app, projections=projections, view_factories=factories)
+    runtime = Runtime(
+        settings=settings,
+        app=app,
+        projections=projections,
+        write_probe=WriteProbe(app.recorder),
+        view_factories=factories,
+    )
     if run_projections:
         runtime.start_projections()
     return runtime

@@ -49,7 +49,7 @@ def backend_environment(settings: Settings, sqlite_file: str) -> dict[str, str]:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "infrastructure.sqlite_store:RecoveringSQLiteFactory",
             "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
             "SQLITE_LOCK_TIMEOUT": "30",
         }
