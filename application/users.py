@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from application.base import NuanxinBase
 from application.errors import UnauthenticatedError
 from application.principal import Principal
+from application.user_directory import UserDirectory
 from domain.errors import InvalidValueError
 from domain.user import TokenIndex, User
 from domain.values import Role, parse_region_code
@@ -21,6 +24,10 @@ class IssuedUser:
 
 
 class UserCommands(NuanxinBase):
+    def __init__(self, env: Mapping[str, str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(env, *args, **kwargs)
+        self.users = UserDirectory(self)
+
     def add_user(self, name: str, role: Role, region_code: str | None) -> IssuedUser:
         """Creates a user and returns its bearer token, which is stored only as a hash."""
         if not name.strip():
@@ -34,12 +41,7 @@ class UserCommands(NuanxinBase):
         return IssuedUser(user_id=user.id, token=token)
 
     def authenticate(self, token: str) -> Principal:
-        token_hash = hash_token(token)
-        index_id = TokenIndex.create_id(token_hash)
-        if not self.exists(index_id):
+        principal = self.users.principal_for(hash_token(token))
+        if principal is None:
             raise UnauthenticatedError("unknown bearer token")
-        index: TokenIndex = self.load(index_id, TokenIndex, "token")
-        user: User = self.load(index.user_id, User, "user")
-        return Principal(
-            user_id=str(user.id), name=user.name, role=user.role, region_code=user.region_code
-        )
+        return principal

@@ -56,6 +56,8 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 )
             )
         verify = backend["verify"]
+        if verify is None:
+            continue
         events = verify["events"]
         rows.append(
             (
