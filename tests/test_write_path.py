@@ -99,3 +99,21 @@ def test_the_sqlite_event_store_waits_for_the_disk_on_every_commit(runtime: Runt
         level = cursor.fetchone()[0]
 
     assert level == SQLITE_SYNCHRONOUS_FULL
+
+
+def test_a_projection_worker_on_postgresql_is_woken_by_another_process_s_write(
+    settings: Settings, other_process: Runtime
+) -> None:
+    if not settings.uses_postgres:
+        pytest.skip("SQLite has no LISTEN/NOTIFY; its runners poll")
+    never_polls = settings.model_copy(update={"projection_poll_interval": 3600.0})
+    worker = open_runtime(never_polls, run_projections=True)
+    try:
+        other_process.app.add_user("李敏", Role.CASEWORKER, "430121")
+        head = other_process.app.recorder.max_notification_id() or 0
+
+        caught_up = worker.runners["timeline"].wait_for(head, timeout=30)
+    finally:
+        worker.close()
+
+    assert caught_up
