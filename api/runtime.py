@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
 from application.app import Nuanxin
@@ -28,6 +29,7 @@ from projections.batching import BatchProjection
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.timeline import TimelineProjection, TimelineView
+from projections.wakeup import LogListener
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Runtime:
     write_probe: WriteProbe
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
     view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
+    listener: LogListener | None = None
 
     @property
     def timeline(self) -> TimelineView:
@@ -88,8 +91,20 @@ class Runtime:
             self.runners[name] = runner
             self.app.after_save.append(runner.wake)
             runner.start()
+        recorder = self.app.recorder
+        if self.settings.database_url and isinstance(recorder, PostgresApplicationRecorder):
+            # Saves in this process wake the runners directly; LISTEN brings other processes'.
+            self.listener = LogListener(
+                self.settings.database_url,
+                recorder.channel_name,
+                [runner.wake for runner in self.runners.values()],
+            )
+            self.listener.start()
 
     def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
         for runner in self.runners.values():
             runner.stop()
         self.runners.clear()

@@ -36,6 +36,10 @@ def events_environment(settings: Settings) -> dict[str, str]:
         # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
         # so writers in other processes are still seen.
         "AGGREGATE_CACHE_MAXSIZE": "10000",
+        # A checkout without a ping saves a round trip on each of the store's queries; every
+        # method of the library's PostgreSQL recorders retries on a connection found broken.
+        # The views' own queries are not retried, so their pool keeps pinging.
+        **({"POSTGRES_PRE_PING": "n"} if settings.uses_postgres else {}),
     }
 
 
