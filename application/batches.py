@@ -49,6 +49,9 @@ class KnownState:
         self.large: set[UUID] = set()
         self.missing: set[UUID] = set()
 
+    def holds(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.events or aggregate_id in self.large
+
 
 class StagedUnit:
     """One pass over a batch: the aggregates it has read or changed, by id. A speculative
@@ -72,10 +75,13 @@ class StagedUnit:
     def stage(self, objs: Sequence[Any]) -> None:
         aggregates = [aggregate for aggregate in objs if aggregate is not None]
         for aggregate in aggregates:
-            known = self.aggregates.get(aggregate.id)
-            if known is not None and known is not aggregate:
+            held = self.aggregates.get(aggregate.id)
+            if held is not None and held is not aggregate:
                 # Two aggregates under one id: the store would refuse the second.
                 raise RecordConflictError(f"aggregate {aggregate.id} is already in this batch")
+            if held is None and self.known.holds(aggregate.id):
+                # A new aggregate under an id the store has (a retried key's record).
+                raise RecordConflictError(f"aggregate {aggregate.id} is already stored")
         for aggregate in aggregates:
             if aggregate.id not in self.aggregates and aggregate.version == len(
                 aggregate.pending_events
@@ -164,8 +170,8 @@ class BatchedSaves(NuanxinBase):
         """Each command's result or the domain error that refused it, in order; everything
         the successful commands changed is saved in one transaction (unless `commit` is
         False: a dry run decides everything and saves nothing)."""
+        known = KnownState()
         for attempt in range(BATCH_ATTEMPTS):
-            known = KnownState()
             for number in range(MAX_PASSES):
                 unit = StagedUnit(known, speculative=number < MAX_PASSES - 1)
                 outcomes = self._decide_all(unit, commands)
@@ -180,6 +186,11 @@ class BatchedSaves(NuanxinBase):
                     self.save(*changed)
             except RecordConflictError:
                 log.info("batch_conflict", attempt=attempt, commands=len(commands))
+                # Decided again on fresh state, knowing which of the new ids the store has:
+                # a command creating one then finds the earlier answer, as it would alone.
+                known = KnownState()
+                known.missing = set(unit.created)
+                self._read_missing(known)
                 continue
             return outcomes
         return [self._alone(command) for command in commands]

@@ -29,7 +29,7 @@ class ImportSupport(BatchedSaves, CaseCommands, UserCommands):
         """The actor `import`, or the user named, who must be allowed to record cases."""
         if name is None:
             return IMPORT_PRINCIPAL
-        matches = [user for user in self._users() if name in (user.name, str(user.id))]
+        matches = [user for user in self.users.all() if name in (user.name, str(user.id))]
         if not matches:
             raise NotFoundError(f"no user named {name}")
         if len(matches) > 1:
