@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from benchmarks.bare import bare_saves
+from benchmarks.import_sync import measure_import_and_sync
 from benchmarks.projection_rebuild import measure_rebuilds
 from benchmarks.report import markdown, rows_for
 from benchmarks.verify_ledger import measure_verify
@@ -33,10 +34,21 @@ class Sizes:
     round_trips: int
     families: int
     transfers: int
+    register_families: int = 1000  # with 10 services each
+    sync_batches: int = 6
+    sync_singles: int = 300
 
 
 FULL = Sizes(runs=[(1, 400), (16, 40)], round_trips=200, families=300, transfers=2000)
-SMOKE = Sizes(runs=[(1, 8), (16, 1)], round_trips=8, families=2, transfers=20)
+SMOKE = Sizes(
+    runs=[(1, 8), (16, 1)],
+    round_trips=8,
+    families=2,
+    transfers=20,
+    register_families=3,
+    sync_batches=1,
+    sync_singles=5,
+)
 
 
 def postgres_url(args: argparse.Namespace) -> str | None:
@@ -73,6 +85,13 @@ def measure(backend: str, url: str | None, sizes: Sizes, *, logs: bool) -> dict[
         ),
         "rebuild": measure_rebuilds(url, sizes.families) if logs else [],
         "verify": measure_verify(url, sizes.families, sizes.transfers) if logs else None,
+        "import_sync": (
+            measure_import_and_sync(
+                url, sizes.register_families, 10, sizes.sync_batches, sizes.sync_singles
+            )
+            if logs
+            else None
+        ),
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result

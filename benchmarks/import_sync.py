@@ -265,9 +265,11 @@ VISIT: dict[str, Any] = {
 }
 
 
-def measure_sync(url: str | None, batches: int, singles: int) -> dict[str, Any]:
-    """Visits to 50 families: `batches` requests of 500 records, then `singles` requests of
-    one visit each, from one client to a served `nuanxin serve` (projections running)."""
+def measure_sync(
+    url: str | None, batches: int, singles: int, batch_size: int = 500
+) -> dict[str, Any]:
+    """Visits to 50 families: `batches` requests of `batch_size` records, then `singles`
+    requests of one visit each, from one client to a served `nuanxin serve`."""
     settings = throwaway_settings(url)
     runtime = open_runtime(settings, run_projections=False)
     try:
@@ -286,7 +288,7 @@ def measure_sync(url: str | None, batches: int, singles: int) -> dict[str, Any]:
             for batch in range(batches):
                 records = [
                     {"key": f"b{batch}-{n}", "type": "service", "body": VISIT | {"family_id": f}}
-                    for n, f in zip(range(500), itertools.cycle(families), strict=False)
+                    for n, f in zip(range(batch_size), itertools.cycle(families), strict=False)
                 ]
                 response = http.post("/sync", json={"records": records})
                 statuses = {r["status"] for r in response.json()["results"]}
@@ -304,7 +306,7 @@ def measure_sync(url: str | None, batches: int, singles: int) -> dict[str, Any]:
     finally:
         drop_workspace(settings)
     return {
-        "batched": {"records": batches * 500, "seconds": batched},
+        "batched": {"records": batches * batch_size, "seconds": batched},
         "single": {"records": singles, "seconds": single},
     }
 
@@ -357,6 +359,15 @@ def measure_import(url: str | None, families: int, services_per_family: int) -> 
         "copy": copied,
         "catch_up": views,
     }
+
+
+def measure_import_and_sync(
+    url: str | None, families: int, services_per_family: int, sync_batches: int, singles: int
+) -> dict[str, Any]:
+    """The whole scenario, for `python -m benchmarks`."""
+    result = measure_import(url, families, services_per_family)
+    result["sync"] = measure_sync(url, sync_batches, singles, 500 if sync_batches > 1 else 50)
+    return result
 
 
 def _rate(part: dict[str, Any], what: str = "events") -> str:

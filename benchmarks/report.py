@@ -7,6 +7,8 @@ from typing import Any
 
 READ_YOUR_WRITES_GOAL_MS = 5.0
 WRITE_PATH_GOAL = 0.5
+IMPORT_GOAL_EVENTS = 20_000
+SYNC_GOAL_RECORDS = 5_000
 
 Row = tuple[str, str, str, str, str, str]
 HEADER: Row = ("Scenario", "Backend", "Nuanxin", "Baseline (same run)", "Ratio", "Goal")
@@ -67,6 +69,8 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                     "—",
                 )
             )
+        if backend.get("import_sync"):
+            rows.extend(_import_sync_rows(name, backend["import_sync"]))
         verify = backend["verify"]
         if verify is None:
             continue
@@ -81,6 +85,51 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 "—",
             )
         )
+    return rows
+
+
+def _import_sync_rows(name: str, result: dict[str, Any]) -> list[Row]:
+    parts = (result["import_families"], result["import_services"])
+    events = sum(p["events"] for p in parts)
+    ours = events / sum(p["seconds"] for p in parts)
+    bare = result["bare"]["events"] / result["bare"]["seconds"]
+    copied = result["copy"]
+    copy = f"; binary COPY {copied['events'] / copied['seconds']:,.0f}/s" if copied else ""
+    postgres = name == "postgres"
+    rows: list[Row] = [
+        (
+            f"(d) import {result['families']} families, {result['services']} services",
+            name,
+            f"{ours:,.0f} events/s ({events} events)",
+            f"bare library, same batches: {bare:,.0f} events/s{copy}",
+            f"{ours / bare:.2f}",
+            _goal(ours >= IMPORT_GOAL_EVENTS, f"≥ {IMPORT_GOAL_EVENTS:,}/s") if postgres else "—",
+        )
+    ]
+    for view in result["catch_up"]:
+        rows.append(
+            (
+                f"(d) views catch up after the import: {view['view']}",
+                name,
+                f"{view['events'] / view['seconds']:,.0f} events/s",
+                "—",
+                "—",
+                "—",
+            )
+        )
+    batched, single = result["sync"]["batched"], result["sync"]["single"]
+    synced = batched["records"] / batched["seconds"]
+    alone = single["records"] / single["seconds"]
+    rows.append(
+        (
+            "(e) POST /sync, batches of 500 visits",
+            name,
+            f"{synced:,.0f} records/s",
+            f"one POST per visit: {alone:,.0f}/s",
+            f"{synced / alone:.2f}",
+            _goal(synced >= SYNC_GOAL_RECORDS, f"≥ {SYNC_GOAL_RECORDS:,}/s") if postgres else "—",
+        )
+    )
     return rows
 
 
