@@ -41,7 +41,9 @@ from benchmarks.workspace import drop_workspace, throwaway_settings
 from domain.actor import acting_as
 from domain.family import Family
 from domain.idempotency import IdempotentResponse
-from domain.ledger.vocabulary import FundSource, Programme
+from domain.ledger.account import Account
+from domain.ledger.operations import record_transfer
+from domain.ledger.vocabulary import FundSource, Programme, TransferKind
 from domain.resident_index import ResidentIndex
 from domain.service import ServiceRecord
 from domain.values import Role
@@ -142,38 +144,37 @@ def import_register(runtime: Runtime, path: Path, *, services: bool, fund: Any) 
 
 
 def bare_saves(runtime: Runtime, families: int, services_per_family: int) -> dict[str, Any]:
-    """The same aggregates (a family and its residents' index entries; a service record and
-    its stored answer) built straight from the domain and saved in the same batches: no
-    reading, no validation, no rules."""
+    """The same aggregates built straight from the domain and saved in the same batches: a
+    family and its residents' index entries; a service record, its stored answer and, for
+    the visits with 慰问金, the fund's transfer to the family's account. No reading, no
+    validation, no rules beyond the ledger's own entries."""
     app, people = runtime.app, itertools.count(10_000_000)
-    before, started = events_stored(runtime), time.perf_counter()
+    events, started = 0, time.perf_counter()
     with acting_as(IMPORT_PRINCIPAL.actor):
+        payer = Account.open_external("bare-bench")
+        fund = Account.open_fund(
+            uuid.uuid4(),
+            name="bare",
+            source=FundSource.PROVINCIAL_BUDGET,
+            programme=Programme.WARM_HEART,
+            region_code="430121",
+        )
+        receipt = _paid(payer, fund, families * services_per_family * 300_00, "receipt")
+        events += _saved(app, [payer, fund, receipt])
         family_ids: list[uuid.UUID] = []
         for batch in _batched(range(families), FAMILY_BATCH):
             aggregates: list[Any] = []
             for _ in batch:
-                members = []
-                for place, relation in enumerate(("head", "spouse", "child")):
-                    id_number, born, sex = _resident(next(people))
-                    members.append(
-                        {
-                            "member_id": str(uuid.uuid4()),
-                            "name": f"王{place}",
-                            "id_number": id_number,
-                            "birth_date": born,
-                            "gender": "male" if sex == "男" else "female",
-                            "relation": relation,
-                            "phone": None,
-                        }
-                    )
+                members = [_member(next(people), relation) for relation in RELATIONS]
                 family = Family(VILLAGE, "bereaved", members, "蓝田村", dt.date(2024, 1, 5))
                 family_ids.append(family.id)
                 aggregates.append(family)
                 aggregates += [ResidentIndex(m["id_number"], family.id) for m in members]
-            app.save(*aggregates)
+            events += _saved(app, aggregates)
+        accounts: dict[uuid.UUID, Account] = {}
         visits = ((f, v) for f in family_ids for v in range(services_per_family))
         for batch_of_visits in _batched(visits, SERVICE_BATCH):
-            aggregates = []
+            aggregates = [fund]
             for family_id, visit in batch_of_visits:
                 key = uuid.uuid4().hex
                 service = ServiceRecord(
@@ -188,9 +189,46 @@ def bare_saves(runtime: Runtime, families: int, services_per_family: int) -> dic
                     [{"description": "大米", "value_fen": 8000}],
                 )
                 aggregates += [service, IdempotentResponse("import", key, "x", {"id": key})]
-            app.save(*aggregates)
-    seconds = time.perf_counter() - started
-    return {"events": events_stored(runtime) - before, "seconds": seconds}
+                if visit % 2 == 0:
+                    account = accounts.setdefault(family_id, Account.open_beneficiary(family_id))
+                    aggregates += [_paid(fund, account, 300_00, "service"), account]
+            events += _saved(app, list({id(a): a for a in aggregates}.values()))
+    return {"events": events, "seconds": time.perf_counter() - started}
+
+
+RELATIONS = ("head", "spouse", "child")
+
+
+def _member(index: int, relation: str) -> dict[str, Any]:
+    id_number, born, sex = _resident(index)
+    return {
+        "member_id": str(uuid.uuid4()),
+        "name": "王秀英",
+        "id_number": id_number,
+        "birth_date": born,
+        "gender": "male" if sex == "男" else "female",
+        "relation": relation,
+        "phone": None,
+    }
+
+
+def _paid(source: Account, target: Account, fen: int, cause: str) -> Any:
+    return record_transfer(
+        source,
+        target,
+        transfer_id=uuid.uuid4(),
+        kind=TransferKind.SERVICE_PAYMENT if cause == "service" else TransferKind.RECEIPT,
+        amount_fen=fen,
+        memo="暖心行动慰问金",
+        occurred_on=dt.date(2025, 1, 1),
+        cause={"type": cause, "id": str(uuid.uuid4())},
+    )
+
+
+def _saved(app: Nuanxin, aggregates: list[Any]) -> int:
+    count = sum(len(a.pending_events) for a in aggregates)
+    app.save(*aggregates)
+    return count
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

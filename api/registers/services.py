@@ -32,6 +32,8 @@ from domain.service import ServiceRecord
 from domain.values import parse_resident_id
 
 HEAD_ID = "户主公民身份号码"
+NOT_REGISTERED = "该公民身份号码没有登记的家庭，请先导入家庭台账"
+ALREADY_IMPORTED = "与已导入的一条服务记录完全相同（同一户、同一天、同样内容），未重复导入"
 _ZERO = re.compile(r"^0+(\.0*)?$")
 
 
@@ -94,11 +96,15 @@ class ServicePreparer:
     def _record(self, head_id: str, body: ServiceCreate, key: str) -> CommandResult | Outcome:
         family_id = self.app.family_holding_resident(head_id)
         if family_id is None:
-            return Outcome(
-                "rejected", [Problem(0, HEAD_ID, "该公民身份号码没有登记的家庭，请先导入家庭台账")]
-            )
-        if self.app.exists(ServiceRecord.id_for(self.principal.user_id, key)):
-            return Outcome("skipped", [Problem(0, HEAD_ID, "这条服务记录已导入过")])
+            return Outcome("rejected", [Problem(0, HEAD_ID, NOT_REGISTERED)])
+        # The family and the fund asked about with the record's id, so that a batch finds
+        # all three in one read of the store (application/batches.py).
+        known = self.app.exists(ServiceRecord.id_for(self.principal.user_id, key))
+        self.app.exists(family_id)
+        if body.cash is not None:
+            self.app.exists(body.cash.fund_id)
+        if known:
+            return Outcome("skipped", [Problem(0, HEAD_ID, ALREADY_IMPORTED)])
         return self.app.record_service(
             self.principal,
             family_id,
@@ -136,7 +142,7 @@ def _interpret(result: Any, row: int) -> Outcome:
         return Outcome(result.status, notes)
     if isinstance(result, CommandResult):
         return (
-            Outcome("skipped", [Problem(row, HEAD_ID, "这条服务记录已导入过")])
+            Outcome("skipped", [Problem(row, HEAD_ID, ALREADY_IMPORTED)])
             if result.replayed
             else IMPORTED
         )
