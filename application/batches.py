@@ -68,6 +68,7 @@ class StagedUnit:
         # and whether it saved (a command that does not keeps none of its changes).
         self.touched: dict[UUID, int] = {}
         self.saved = False
+        self.stopped = False
 
     def touch(self, aggregate: Aggregate) -> None:
         self.touched.setdefault(aggregate.id, len(aggregate.pending_events))
@@ -175,9 +176,14 @@ class BatchedSaves(NuanxinBase):
             for number in range(MAX_PASSES):
                 unit = StagedUnit(known, speculative=number < MAX_PASSES - 1)
                 outcomes = self._decide_all(unit, commands)
-                if not known.missing:
+                guessed = set(known.missing)
+                if not guessed:
                     break
                 self._read_missing(known)
+                if not unit.stopped and not any(known.holds(i) for i in guessed):
+                    # Every aggregate the pass took for absent is: it decided as a full
+                    # read would have.
+                    break
             if not commit:
                 return outcomes
             try:
@@ -219,6 +225,7 @@ class BatchedSaves(NuanxinBase):
                     outcomes.append(error)
                 except NotReadYetError as error:
                     # This pass will be decided again: its outcomes are not used.
+                    unit.stopped = True
                     outcomes.append(DomainError(str(error)))
                 if not unit.saved:
                     # Refused, or answered from an earlier request with the same key.
