@@ -134,6 +134,8 @@ class StagingRepository(Repository[UUID]):
             return _projected(events)
         if unit.speculative and aggregate_id not in known.large:
             known.missing.add(aggregate_id)
+            # Noted here too, in case the command catches the error: the pass is void.
+            unit.stopped = True
             raise NotReadYetError(aggregate_id)
         try:
             return super().get(aggregate_id)
@@ -225,7 +227,6 @@ class BatchedSaves(NuanxinBase):
                     outcomes.append(error)
                 except NotReadYetError as error:
                     # This pass will be decided again: its outcomes are not used.
-                    unit.stopped = True
                     outcomes.append(DomainError(str(error)))
                 if not unit.saved:
                     # Refused, or answered from an earlier request with the same key.
