@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from api.runtime import Runtime, open_runtime
 from domain.errors import DomainError
 from infrastructure.logging import configure_logging
-from infrastructure.persistence import ConfigurationError
+from infrastructure.errors import ConfigurationError
 from infrastructure.settings import Settings
 
 

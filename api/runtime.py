@@ -10,8 +10,8 @@ from eventsourcing.utils import Environment
 
 from application.app import Nuanxin
 from infrastructure.clock import BusinessClock
+from infrastructure.errors import ConfigurationError
 from infrastructure.persistence import (
-    ConfigurationError,
     ensure_postgres_schema,
     events_environment,
     view_environment,

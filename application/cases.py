@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from application.base import CommandResult, Decision, NuanxinBase, check_expecte
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
 from application.principal import Principal
+from application.resident_ids import ResidentIdHasher, legacy_index_id
 from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
 from domain.permissions import Action
@@ -265,18 +267,41 @@ class CaseCommands(NuanxinBase):
         self, principal: Principal, field: str, id_number: str, family_id: UUID
     ) -> ResidentIndex:
         """A resident ID may belong to one open family at a time; a closed family lets go."""
-        index_id = ResidentIndex.create_id(id_number)
+        # A store written before ids were keyed still holds the resident's unkeyed index:
+        # the family it names holds the number too, so it is consulted as a second holder.
+        legacy_id = legacy_index_id(id_number)
+        if self.exists(legacy_id):
+            legacy: ResidentIndex = self.load(legacy_id, ResidentIndex, "resident index")
+            self._refuse_if_held_elsewhere(principal, field, legacy.family_id, family_id)
+        index_id = self.resident_ids.index_id(id_number)
         if not self.exists(index_id):
-            return ResidentIndex(id_number=id_number, family_id=family_id)
+            return ResidentIndex(id=index_id, id_number=id_number, family_id=family_id)
         index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
         if index.family_id != family_id:
-            holder: Family = self.load(index.family_id, Family, "family")
-            if holder.is_open:
-                # A family outside the caller's region is not named (DESIGN.md section 7).
-                visible = principal.covers(holder.region_code)
-                raise DuplicateResidentError(field, str(holder.id) if visible else None)
+            self._refuse_if_held_elsewhere(principal, field, index.family_id, family_id)
             index.reassign(family_id)
         return index
+
+    def _refuse_if_held_elsewhere(
+        self, principal: Principal, field: str, holder_id: UUID, family_id: UUID
+    ) -> None:
+        if holder_id == family_id:
+            return
+        holder: Family = self.load(holder_id, Family, "family")
+        if holder.is_open:
+            # A family outside the caller's region is not named (DESIGN.md section 7).
+            visible = principal.covers(holder.region_code)
+            raise DuplicateResidentError(field, str(holder.id) if visible else None)
+
+    @cached_property
+    def resident_ids(self) -> ResidentIdHasher:
+        return ResidentIdHasher.from_base64(self.env["RESIDENT_INDEX_KEY"])
+
+    def resident_is_registered(self, id_number: str) -> bool:
+        """Whether a resident ID was ever claimed by a family."""
+        return self.exists(self.resident_ids.index_id(id_number)) or self.exists(
+            legacy_index_id(id_number)
+        )
 
 
 def _member_record(data: dict[str, Any]) -> MemberData:

@@ -32,7 +32,6 @@ from application.app import Nuanxin
 from application.principal import Principal
 from domain.errors import RuleViolatedError
 from domain.ledger import FundSource, Programme
-from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Gender, Occasion, Relation, Role, ServiceKind
 
 COUNTY_CODE = "430121"
@@ -102,7 +101,7 @@ def load_demo_county(
     today = app.today()
     county = _plan_county(seed, families, today)
     first_head_id = county.families[0].head["id_number"] if county.families else None
-    if first_head_id and app.exists(ResidentIndex.create_id(first_head_id)):
+    if first_head_id and app.resident_is_registered(first_head_id):
         raise DemoAlreadyLoadedError()
 
     users: list[DemoUser] = []

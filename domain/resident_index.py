@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import event
 
@@ -10,14 +10,11 @@ from domain.base import NuanxinAggregate
 
 
 class ResidentIndex(NuanxinAggregate):
-    """Points a resident ID (by a uuid5 of it, never the ID itself) at its family."""
-
-    @staticmethod
-    def create_id(id_number: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/nuanxin/residents/{id_number}")
+    """Points a resident ID at its family. Its id is given by the application, derived from
+    the number with a keyed hash: never the number, nor anything the number alone yields."""
 
     @event("Claimed")
-    def __init__(self, id_number: str, family_id: UUID) -> None:
+    def __init__(self, id: UUID, id_number: str, family_id: UUID) -> None:
         self.family_id = family_id
 
     @event("Reassigned")
