@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
 
@@ -26,7 +27,10 @@ from projections.backends import (
 from projections.batching import BatchProjection
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
+from projections.sealing import Sealer
 from projections.timeline import TimelineProjection, TimelineView
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,17 @@ def check_cipher_key(app: Nuanxin) -> None:
         ) from None
 
 
+def seal_personal_data(runtime: Runtime) -> None:
+    """The views seal personal data with the event store's cipher; one written in clear by
+    an earlier version is emptied here and rebuilt sealed by its runner."""
+    cipher = runtime.app.mapper.cipher
+    if cipher is None:
+        raise ConfigurationError("the event store has no cipher to seal the views' personal data")
+    runtime.timeline.seal_with(Sealer(cipher))
+    if runtime.timeline.retire_clear_text(runtime.app.name):
+        log.warning("timeline_view_rebuilt_sealed", reason="it held personal data in clear")
+
+
 def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     events_env = events_environment(settings)  # checks the configuration before connecting
     ensure_postgres_schema(settings)
@@ -126,6 +141,7 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
             view=factory.tracking_recorder(view_class)
         )
     runtime = Runtime(settings=settings, app=app, projections=projections, view_factories=factories)
+    seal_personal_data(runtime)
     if run_projections:
         runtime.start_projections()
     return runtime
