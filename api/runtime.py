@@ -9,7 +9,10 @@ import structlog
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
 
+from application.access_log import AccessLog
+from application.access_writer import AccessLogWriter
 from application.app import Nuanxin
+from infrastructure.access_store import access_log_environment
 from infrastructure.clock import BusinessClock
 from infrastructure.errors import ConfigurationError
 from infrastructure.persistence import (
@@ -51,6 +54,7 @@ class Runtime:
     settings: Settings
     app: Nuanxin
     projections: dict[str, BatchProjection[Any]]
+    access: AccessLogWriter
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
     view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
 
@@ -97,6 +101,8 @@ class Runtime:
         self.runners.clear()
         for factory in self.view_factories:
             factory.close()
+        self.access.close()
+        self.access.access_log.close()
         self.app.close()
 
 
@@ -140,7 +146,14 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         projections[spec.projection.name] = spec.projection(
             view=factory.tracking_recorder(view_class)
         )
-    runtime = Runtime(settings=settings, app=app, projections=projections, view_factories=factories)
+    access = AccessLogWriter(AccessLog(access_log_environment(settings)))
+    runtime = Runtime(
+        settings=settings,
+        app=app,
+        projections=projections,
+        access=access,
+        view_factories=factories,
+    )
     seal_personal_data(runtime)
     if run_projections:
         runtime.start_projections()
