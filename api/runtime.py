@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,12 +124,20 @@ def check_cipher_key(app: Nuanxin) -> None:
 def seal_personal_data(runtime: Runtime) -> None:
     """The views seal personal data with the event store's cipher; one written in clear by
     an earlier version is emptied here and rebuilt sealed by its runner."""
-    cipher = runtime.app.mapper.cipher
-    if cipher is None:
-        raise ConfigurationError("the event store has no cipher to seal the views' personal data")
-    runtime.timeline.seal_with(Sealer(cipher))
+    key = base64.b64decode(runtime.app.env["CIPHER_KEY"])
+    runtime.timeline.seal_with(Sealer(key))
     if runtime.timeline.retire_clear_text(runtime.app.name):
         log.warning("timeline_view_rebuilt_sealed", reason="it held personal data in clear")
+
+
+def check_index_key(app: Nuanxin) -> None:
+    """A process with another index key would let a resident into two open families."""
+    if not app.holds_the_stores_index_key():
+        app.close()
+        raise ConfigurationError(
+            "NUANXIN_INDEX_KEY is not the key this database's resident index was written "
+            "with: every process using this database needs the same key"
+        )
 
 
 def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
@@ -136,6 +145,7 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     ensure_postgres_schema(settings)
     app = Nuanxin(events_env, BusinessClock(settings.timezone))
     check_cipher_key(app)
+    check_index_key(app)
     projections: dict[str, BatchProjection[Any]] = {}
     factories: list[InfrastructureFactory[Any]] = []
     for spec in PROJECTIONS:

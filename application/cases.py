@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-from application.base import CommandResult, Decision, NuanxinBase, check_expected_version
+from application.base import CommandResult, Decision, check_expected_version
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
 from application.principal import Principal
-from application.resident_ids import ResidentIdHasher, legacy_index_id
+from application.resident_ids import legacy_index_id
+from application.resident_index import ResidentIndexes
 from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
 from domain.permissions import Action
@@ -19,7 +19,7 @@ from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Relation, check_not_future
 
 
-class CaseCommands(NuanxinBase):
+class CaseCommands(ResidentIndexes):
     # -- queries ---------------------------------------------------------------------------
 
     def family_in_scope(self, principal: Principal, family_id: UUID) -> Family:
@@ -292,16 +292,6 @@ class CaseCommands(NuanxinBase):
             # A family outside the caller's region is not named (DESIGN.md section 7).
             visible = principal.covers(holder.region_code)
             raise DuplicateResidentError(field, str(holder.id) if visible else None)
-
-    @cached_property
-    def resident_ids(self) -> ResidentIdHasher:
-        return ResidentIdHasher.from_base64(self.env["RESIDENT_INDEX_KEY"])
-
-    def resident_is_registered(self, id_number: str) -> bool:
-        """Whether a resident ID was ever claimed by a family."""
-        return self.exists(self.resident_ids.index_id(id_number)) or self.exists(
-            legacy_index_id(id_number)
-        )
 
 
 def _member_record(data: dict[str, Any]) -> MemberData:

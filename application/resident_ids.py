@@ -23,6 +23,11 @@ class ResidentIdHasher:
         digest = hmac.new(self._key, f"resident-index:{id_number}".encode(), hashlib.sha256)
         return UUID(bytes=digest.digest()[:16], version=4)
 
+    def fingerprint(self) -> str:
+        """Tells keys apart without revealing them."""
+        digest = hmac.new(self._key, b"resident-index-key-fingerprint", hashlib.sha256)
+        return digest.hexdigest()
+
 
 def legacy_index_id(id_number: str) -> UUID:
     """The unkeyed id that stores written before the index key used. Such stores keep these

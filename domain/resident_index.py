@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
@@ -20,3 +20,16 @@ class ResidentIndex(NuanxinAggregate):
     @event("Reassigned")
     def reassign(self, family_id: UUID) -> None:
         self.family_id = family_id
+
+
+class ResidentIndexKey(NuanxinAggregate):
+    """Names the key a store's resident-index ids are derived with, by a fingerprint (a keyed
+    hash of a fixed text): a process holding another key would find no duplicates."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid5(NAMESPACE_URL, "/nuanxin/resident-index-key")
+
+    @event("Chosen")
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint

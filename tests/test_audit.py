@@ -838,6 +838,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
             "NUANXIN_DATABASE_URL": settings.database_url or "",
             "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
             "NUANXIN_CIPHER_KEY": settings.cipher_key or "",
+            "NUANXIN_INDEX_KEY": settings.index_key or "",
         }
     return env
 

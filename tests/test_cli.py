@@ -33,6 +33,7 @@ def environment(settings: Settings) -> dict[str, str | None]:
         "NUANXIN_DATABASE_URL": settings.database_url,
         "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
         "NUANXIN_CIPHER_KEY": settings.cipher_key,
+        "NUANXIN_INDEX_KEY": settings.index_key,
         "NUANXIN_LOG_LEVEL": "warning",
     }
 

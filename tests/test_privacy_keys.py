@@ -3,6 +3,7 @@ embedded files are their owner's alone (DESIGN.md section 7)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import stat
@@ -124,3 +125,13 @@ def test_an_existing_data_directory_with_loose_modes_is_made_private_on_start(
 
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert {stat.S_IMODE(path.stat().st_mode) for path in data_dir.iterdir()} == {0o600}
+
+
+def test_a_process_with_another_index_key_than_the_stores_is_refused_at_start(
+    settings: Settings,
+) -> None:
+    open_runtime(settings, run_projections=False).close()
+    other = settings.model_copy(update={"index_key": base64.b64encode(bytes(32)).decode()})
+
+    with pytest.raises(ConfigurationError, match="NUANXIN_INDEX_KEY is not the key"):
+        open_runtime(other, run_projections=False)

@@ -24,6 +24,7 @@ def environment_for(settings: Settings) -> dict[str, str]:
         env["NUANXIN_DATABASE_URL"] = settings.database_url
         env["NUANXIN_DATABASE_SCHEMA"] = settings.database_schema
         env["NUANXIN_CIPHER_KEY"] = settings.cipher_key or ""
+        env["NUANXIN_INDEX_KEY"] = settings.index_key or ""
     return env
 
 
