@@ -22,6 +22,7 @@ class Action(StrEnum):
     VERIFY_LEDGER = "verify the ledger"
     SEAL_LEDGER = "seal the ledger"
     READ_SEALS = "read the ledger's seals"
+    READ_ACCESS_LOG = "read the log of who read which family's personal data"
 
 
 _EVERYONE = frozenset(Role)
@@ -36,6 +37,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VERIFY_LEDGER: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.SEAL_LEDGER: frozenset({Role.ADMIN}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    Action.READ_ACCESS_LOG: frozenset({Role.ADMIN}),
 }
 """Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
 
