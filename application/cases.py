@@ -10,8 +10,15 @@ from application.base import CommandResult, Decision, NuanxinBase, check_expecte
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
 from application.principal import Principal
-from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
-from domain.family import Family, MemberData
+from domain.errors import DuplicateResidentError, NotFoundError
+from domain.family import (
+    Contact,
+    Family,
+    MemberData,
+    NewMember,
+    PersonDetails,
+    a_resident_id_appears_at_most_once_in_a_family,
+)
 from domain.permissions import Action
 from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Relation, check_not_future
@@ -39,8 +46,8 @@ class CaseCommands(NuanxinBase):
         *,
         region_code: str,
         category: FamilyCategory,
-        head: dict[str, Any],
-        members: list[dict[str, Any]],
+        head: PersonDetails,
+        members: list[NewMember],
         address: str,
         registered_on: dt.date | None = None,
         idempotency_key: str | None = None,
@@ -51,10 +58,11 @@ class CaseCommands(NuanxinBase):
                 f"region {region_code} is outside your region", field="region_code"
             )
         on = self._past_or_today(registered_on, "registered_on")
-        people = [("head", {**head, "relation": Relation.HEAD.value})] + [
-            (f"members.{i}", member) for i, member in enumerate(members)
-        ]
-        _refuse_repeated_ids(people)
+        people: list[tuple[str, NewMember]] = [("head", {**head, "relation": Relation.HEAD})]
+        people += [(f"members.{i}", member) for i, member in enumerate(members)]
+        a_resident_id_appears_at_most_once_in_a_family(
+            (f"{path}.id_number", data["id_number"]) for path, data in people
+        )
         for path, data in people:
             self._born_by_today(data, f"{path}.birth_date")
 
@@ -84,7 +92,7 @@ class CaseCommands(NuanxinBase):
         self,
         principal: Principal,
         family_id: UUID,
-        member: dict[str, Any],
+        member: NewMember,
         *,
         added_on: dt.date | None = None,
         expected_version: int | None = None,
@@ -131,8 +139,8 @@ class CaseCommands(NuanxinBase):
         self,
         principal: Principal,
         family_id: UUID,
-        township_contact: dict[str, Any],
-        village_contact: dict[str, Any],
+        township_contact: Contact,
+        village_contact: Contact,
         assigned_on: dt.date | None = None,
         *,
         expected_version: int | None = None,
@@ -239,10 +247,8 @@ class CaseCommands(NuanxinBase):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _born_by_today(self, person: dict[str, Any], field: str) -> None:
-        born = person["birth_date"]
-        born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
-        check_not_future(born, self.today(), field=field)
+    def _born_by_today(self, person: PersonDetails, field: str) -> None:
+        check_not_future(person["birth_date"], self.today(), field=field)
 
     def _change_family(
         self,
@@ -279,27 +285,13 @@ class CaseCommands(NuanxinBase):
         return index
 
 
-def _member_record(data: dict[str, Any]) -> MemberData:
+def _member_record(data: NewMember) -> MemberData:
     return {
         "member_id": Family.new_member_id(),
         "name": data["name"],
         "id_number": data["id_number"],
-        "birth_date": _iso(data["birth_date"]),
+        "birth_date": data["birth_date"].isoformat(),
         "gender": str(data["gender"]),
         "relation": str(data["relation"]),
         "phone": data.get("phone"),
     }
-
-
-def _iso(value: dt.date | str) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _refuse_repeated_ids(people: list[tuple[str, dict[str, Any]]]) -> None:
-    seen: set[str] = set()
-    for path, data in people:
-        if data["id_number"] in seen:
-            raise InvalidValueError(
-                "the same resident ID appears twice in this family", field=f"{path}.id_number"
-            )
-        seen.add(data["id_number"])

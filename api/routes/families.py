@@ -51,8 +51,8 @@ def register_family(
         principal,
         region_code=body.region_code,
         category=body.category,
-        head=body.head.model_dump(),
-        members=[m.model_dump(exclude={"added_on"}) for m in body.members],
+        head=body.head.as_person(),
+        members=[m.as_new_member() for m in body.members],
         address=body.address,
         registered_on=body.registered_on,
         idempotency_key=key,
@@ -111,7 +111,7 @@ def add_member(
     result = app.add_member(
         principal,
         family_id,
-        body.model_dump(exclude={"added_on"}),
+        body.as_new_member(),
         added_on=body.added_on,
         expected_version=version,
         idempotency_key=key,
@@ -145,8 +145,8 @@ def assign_contacts(
     result = app.assign_contacts(
         principal,
         family_id,
-        body.township_contact.model_dump(),
-        body.village_contact.model_dump(),
+        body.township_contact.as_contact(),
+        body.village_contact.as_contact(),
         body.assigned_on,
         expected_version=version,
     )

@@ -16,7 +16,8 @@ from api.schemas.personal import (
     PhoneNumber,
     ResidentIdNumber,
 )
-from domain.values import FamilyCategory, FamilyStatus, Gender
+from domain.family import Contact, NewMember, PersonDetails
+from domain.values import FamilyCategory, FamilyStatus, Gender, Relation
 
 
 class MemberRelation(StrEnum):
@@ -34,10 +35,22 @@ class PersonCreate(StrictModel):
     gender: Gender
     phone: Phone | None = None
 
+    def as_person(self) -> PersonDetails:
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "birth_date": self.birth_date,
+            "gender": self.gender,
+            "phone": self.phone,
+        }
+
 
 class MemberCreate(PersonCreate):
     relation: MemberRelation
     added_on: dt.date | None = None
+
+    def as_new_member(self) -> NewMember:
+        return {**self.as_person(), "relation": Relation(self.relation)}
 
 
 class FamilyCreate(StrictModel):
@@ -57,6 +70,9 @@ class ContactPerson(StrictModel):
     name: Name
     phone: Phone | None = None
     position: Name | None = Field(default=None, description="e.g. 乡镇计生专干, 村妇女主任")
+
+    def as_contact(self) -> Contact:
+        return {"name": self.name, "phone": self.phone, "position": self.position}
 
 
 class ContactsAssign(StrictModel):

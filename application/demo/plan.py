@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.demo.catalogue import Goods
+from domain.family import Contact, NewMember, PersonDetails
 from domain.values import FamilyCategory, Occasion, ServiceKind
 
 
@@ -17,7 +18,7 @@ class Cadre:
     phone: str
     position: str
 
-    def as_contact(self) -> dict[str, Any]:
+    def as_contact(self) -> Contact:
         return {"name": self.name, "phone": self.phone, "position": self.position}
 
 
@@ -62,14 +63,14 @@ class MarkDeceased:
 @dataclass(frozen=True)
 class AddMember:
     on: dt.date
-    member: dict[str, Any]
+    member: NewMember
 
 
 @dataclass(frozen=True)
 class AssignContacts:
     on: dt.date
-    township_contact: dict[str, Any]
-    village_contact: dict[str, Any]
+    township_contact: Contact
+    village_contact: Contact
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,8 @@ class FamilyPlan:
     township: Township
     village: Village
     category: FamilyCategory
-    head: dict[str, Any]
-    members: list[dict[str, Any]]
+    head: PersonDetails
+    members: list[NewMember]
     address: str
     registered_on: dt.date
     # Case changes recorded right after registration (a child who died before it, contacts...).

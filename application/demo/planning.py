@@ -55,6 +55,7 @@ from application.demo.plan import (
     VoidService,
     goods_body,
 )
+from domain.family import NewMember
 from domain.values import FamilyCategory, Gender, Occasion, Relation, ServiceKind
 
 
@@ -403,7 +404,7 @@ def _plan_case_changes(
         surname = grown.head["name"][0]
         grandchild = random_person(rng, surname, rng.choice(list(Gender)), born, "child", used_ids)
         grandchild["phone"] = None
-        member = {**grandchild, "relation": Relation.GRANDCHILD.value}
+        member: NewMember = {**grandchild, "relation": Relation.GRANDCHILD}
         grown.later.append(AddMember(born + dt.timedelta(days=rng.randint(20, 60)), member))
 
 
