@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from application.demo.catalogue import Goods
 from domain.family import Contact, NewMember, PersonDetails
+from domain.service import Goods as GoodsRecord
+from domain.service import ServiceChanges
 from domain.values import FamilyCategory, Occasion, ServiceKind
 
 
@@ -104,7 +105,7 @@ class CorrectService:
     on: dt.date
     ref: int
     reason: str
-    changes: dict[str, Any]
+    changes: ServiceChanges
 
 
 @dataclass(frozen=True)
@@ -199,5 +200,5 @@ class CountyPlan:
     families: list[FamilyPlan]
 
 
-def goods_body(goods: Goods) -> list[dict[str, Any]]:
+def goods_body(goods: Goods) -> list[GoodsRecord]:
     return [{"description": description, "value_fen": value} for description, value in goods]

@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from application.demo.catalogue import (
     CATEGORY_DECK,
@@ -56,6 +55,7 @@ from application.demo.plan import (
     goods_body,
 )
 from domain.family import NewMember
+from domain.service import ServiceChanges
 from domain.values import FamilyCategory, Gender, Occasion, Relation, ServiceKind
 
 
@@ -446,7 +446,7 @@ def _plan_correction(
         ["goods", "summary"] if service.cash_fen else ["occurred_on", "goods", "summary"]
     )
     if what == "occurred_on" and earliest < service.on:
-        changes: dict[str, Any] = {
+        changes: ServiceChanges = {
             "occurred_on": random_day(rng, earliest, service.on - dt.timedelta(days=1))
         }
     elif what == "goods" and service.goods:
