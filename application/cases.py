@@ -21,7 +21,13 @@ from domain.family import (
 )
 from domain.permissions import Action
 from domain.resident_index import ResidentIndex
-from domain.values import FamilyCategory, Relation, check_not_future
+from domain.values import (
+    FamilyCategory,
+    Relation,
+    check_not_future,
+    resident_id_agrees_with_birth_date,
+    resident_id_agrees_with_gender,
+)
 
 
 class CaseCommands(NuanxinBase):
@@ -64,7 +70,7 @@ class CaseCommands(NuanxinBase):
             (f"{path}.id_number", data["id_number"]) for path, data in people
         )
         for path, data in people:
-            self._born_by_today(data, f"{path}.birth_date")
+            self._check_person(data, f"{path}.")
 
         def decide() -> Decision:
             records = [_member_record(data) for _, data in people]
@@ -100,7 +106,7 @@ class CaseCommands(NuanxinBase):
     ) -> CommandResult:
         principal.require(Action.RECORD_CASES)
         on = self._past_or_today(added_on, "added_on")
-        self._born_by_today(member, "birth_date")
+        self._check_person(member, "")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -200,12 +206,18 @@ class CaseCommands(NuanxinBase):
         expected_version: int | None = None,
     ) -> CommandResult:
         on = self._past_or_today(transferred_on, "transferred_on")
-        return self._change_family(
-            principal,
-            family_id,
-            expected_version,
-            lambda family: family.transfer(to_region_code, on, reason),
-        )
+
+        def move(family: Family) -> None:
+            # A move hands the family from one region's staff to another's: whoever moves it
+            # answers for both, or a caseworker could hide a family from every supervisor.
+            for region_code in (family.region_code, to_region_code):
+                if not principal.covers(region_code):
+                    raise PermissionDeniedError(
+                        f"region {region_code} is outside your region", field="to_region_code"
+                    )
+            family.transfer(to_region_code, on, reason)
+
+        return self._change_family(principal, family_id, expected_version, move)
 
     def close_family(
         self,
@@ -247,8 +259,12 @@ class CaseCommands(NuanxinBase):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _born_by_today(self, person: PersonDetails, field: str) -> None:
-        check_not_future(person["birth_date"], self.today(), field=field)
+    def _check_person(self, person: PersonDetails, prefix: str) -> None:
+        """Born by today, and as the resident ID says: on that date, of that sex."""
+        born, number = person["birth_date"], person["id_number"]
+        check_not_future(born, self.today(), field=f"{prefix}birth_date")
+        resident_id_agrees_with_birth_date(number, born, field=f"{prefix}birth_date")
+        resident_id_agrees_with_gender(number, person["gender"], field=f"{prefix}gender")
 
     def _change_family(
         self,

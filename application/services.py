@@ -58,6 +58,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
             payment: list[Any] = []
             cash_record: PaidCash | None = None
             if cash is not None:
+                family.a_payment_is_not_dated_before_registration(occurred_on)
                 amount_fen, fund_id = cash
                 transfer, accounts = self.pay_for_service(
                     principal,

@@ -83,6 +83,15 @@ class AlreadyAMemberError(RuleViolatedError):
         super().__init__("this resident ID is already a member of the family", field="id_number")
 
 
+class PaymentBeforeRegistrationError(InvalidValueError):
+    def __init__(self, registered_on: dt.date) -> None:
+        super().__init__(
+            f"a service that pays cash is dated on or after the family's registration "
+            f"({registered_on})",
+            field="occurred_on",
+        )
+
+
 class ServiceAfterClosureError(RuleViolatedError):
     def __init__(self, family_id: UUID, closed_on: dt.date) -> None:
         super().__init__(
@@ -152,6 +161,12 @@ class Family(NuanxinAggregate):
         """A closed family may still receive records of services delivered before closure."""
         if self.closed_on is not None and occurred_on >= self.closed_on:
             raise ServiceAfterClosureError(self.id, self.closed_on)
+
+    def a_payment_is_not_dated_before_registration(self, occurred_on: dt.date) -> None:
+        """Cash goes to a family on the books; a visit before registration may be recorded
+        (case files are entered after the fact), but not a payment to it."""
+        if occurred_on < self.registered_on:
+            raise PaymentBeforeRegistrationError(self.registered_on)
 
     # -- commands -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from tests.steps import (
     SERVICES,
     event_names,
     fund,
+    keyed,
     log_position,
     open_fund,
     receive,
@@ -394,28 +395,6 @@ def test_a_correction_into_the_future_is_refused_naming_occurred_on(
     assert [e["field"] for e in response.json()["errors"]] == ["occurred_on"]
 
 
-def test_a_paid_service_cannot_have_its_date_corrected_away_from_its_payment(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
-) -> None:
-    fund = open_fund(client, admin, "430121")["id"]
-    assert receive(client, admin, fund, "1000.00").status_code == 201
-    family_id = register_family(client, caseworker)["id"]
-    service = client.post(
-        f"{FAMILIES}/{family_id}/services",
-        json=service_payload(occurred_on="2025-01-27", cash={"amount": "500.00", "fund_id": fund}),
-        headers=caseworker,
-    ).json()
-
-    response = client.post(
-        f"{SERVICES}/{service['id']}/corrections",
-        json={"reason": "日期记错", "occurred_on": "2025-01-20"},
-        headers=caseworker,
-    )
-
-    assert response.status_code == 409
-    assert response.json()["errors"][0]["field"] == "occurred_on"
-
-
 def paid_service(
     client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
 ) -> tuple[dict[str, Any], str]:
@@ -426,6 +405,21 @@ def paid_service(
     cash = {"amount": "500.00", "fund_id": fund_id}
     service = record_service(client, caseworker, family_id, occurred_on="2025-01-27", cash=cash)
     return service, fund_id
+
+
+def test_a_paid_service_cannot_have_its_date_corrected_away_from_its_payment(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    service, _ = paid_service(client, admin, caseworker)
+
+    response = client.post(
+        f"{SERVICES}/{service['id']}/corrections",
+        json={"reason": "日期记错", "occurred_on": "2025-01-20"},
+        headers=caseworker,
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "occurred_on"
 
 
 @pytest.mark.parametrize("cash", [None, {"amount": "300.00"}], ids=["removed", "another-amount"])
@@ -571,3 +565,18 @@ def test_a_family_id_is_not_a_service_id(client: TestClient, caseworker: dict[st
     response = client.get(f"{SERVICES}/{family_id}", headers=caseworker)
 
     assert response.status_code == 404
+
+
+def test_a_service_paying_cash_before_the_family_was_registered_is_refused_naming_occurred_on(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    fund_id = open_fund(client, admin, "430121")["id"]
+    assert receive(client, admin, fund_id, "2000.00").status_code == 201
+    family_id = register_family(client, caseworker, registered_on="2025-02-01")["id"]
+    paid = service_payload(occurred_on="2025-01-31", cash={"amount": "500.00", "fund_id": fund_id})
+
+    response = client.post(services_url(family_id), json=paid, headers=keyed(caseworker))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "occurred_on"
+    assert fund(client, admin, fund_id)["available"] == "2000.00"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -19,6 +18,7 @@ from api.deps import (
 )
 from api.queries import family_timeline, list_families
 from api.responses import changed, created, shown
+from api.schemas.common import CalendarDate
 from api.schemas.families import (
     ContactsAssign,
     FamilyClose,
@@ -92,7 +92,7 @@ def get_timeline(
     family_id: FamilyId,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    as_of: dt.date | None = None,
+    as_of: CalendarDate | None = None,
     known_at: AwareDatetime | None = None,
 ) -> JSONResponse:
     body = family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)

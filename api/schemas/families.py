@@ -8,7 +8,16 @@ from typing import Any
 
 from pydantic import AliasChoices, Field
 
-from api.schemas.common import Name, OptionalText, Phone, RegionCode, ResidentId, StrictModel, Text
+from api.schemas.common import (
+    CalendarDate,
+    Name,
+    OptionalText,
+    Phone,
+    RegionCode,
+    ResidentId,
+    StrictModel,
+    Text,
+)
 from api.schemas.personal import (
     Address,
     BirthDate,
@@ -31,7 +40,7 @@ class MemberRelation(StrEnum):
 class PersonCreate(StrictModel):
     name: Name
     id_number: ResidentId
-    birth_date: dt.date
+    birth_date: CalendarDate
     gender: Gender
     phone: Phone | None = None
 
@@ -47,7 +56,7 @@ class PersonCreate(StrictModel):
 
 class MemberCreate(PersonCreate):
     relation: MemberRelation
-    added_on: dt.date | None = None
+    added_on: CalendarDate | None = None
 
     def as_new_member(self) -> NewMember:
         return {**self.as_person(), "relation": Relation(self.relation)}
@@ -59,11 +68,11 @@ class FamilyCreate(StrictModel):
     head: PersonCreate
     members: list[MemberCreate] = Field(default_factory=list, max_length=30)
     address: Text
-    registered_on: dt.date | None = None
+    registered_on: CalendarDate | None = None
 
 
 class MemberDeceased(StrictModel):
-    died_on: dt.date = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
+    died_on: CalendarDate = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
 
 
 class ContactPerson(StrictModel):
@@ -82,26 +91,26 @@ class ContactsAssign(StrictModel):
     village_contact: ContactPerson = Field(
         validation_alias=AliasChoices("village_contact", "village")
     )
-    assigned_on: dt.date | None = None
+    assigned_on: CalendarDate | None = None
 
 
 class FamilyDoctorSign(StrictModel):
     doctor: Name
     institution: Name
-    signed_on: dt.date
-    expires_on: dt.date
+    signed_on: CalendarDate
+    expires_on: CalendarDate
 
 
 class GreenChannelGrant(StrictModel):
     hospital: Name
-    granted_on: dt.date
+    granted_on: CalendarDate
 
 
 class FamilyTransfer(StrictModel):
     to_region_code: RegionCode = Field(
         validation_alias=AliasChoices("to_region_code", "region_code")
     )
-    transferred_on: dt.date | None = Field(
+    transferred_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("transferred_on", "date")
     )
     reason: OptionalText = ""
@@ -109,14 +118,14 @@ class FamilyTransfer(StrictModel):
 
 class FamilyClose(StrictModel):
     reason: Text
-    closed_on: dt.date | None = Field(
+    closed_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("closed_on", "date")
     )
 
 
 class FamilyReopen(StrictModel):
     reason: OptionalText = ""
-    reopened_on: dt.date | None = Field(
+    reopened_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("reopened_on", "date")
     )
 

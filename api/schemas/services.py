@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import Fen, Name, StrictModel, Text
+from api.schemas.common import CalendarDate, Fen, Name, StrictModel, Text
 from domain.service import Goods
 from domain.values import Occasion, ServiceKind
 
@@ -37,7 +37,7 @@ class CashPublic(StrictModel):
 class ServiceCreate(StrictModel):
     kind: ServiceKind
     occasion: Occasion
-    occurred_on: dt.date
+    occurred_on: CalendarDate
     staff: list[Name] = Field(min_length=1, max_length=20)
     summary: Text
     goods: list[GoodsCreate] = Field(default_factory=list, max_length=50)
@@ -51,7 +51,7 @@ class ServiceCorrection(StrictModel):
     reason: Text
     kind: ServiceKind | None = None
     occasion: Occasion | None = None
-    occurred_on: dt.date | None = None
+    occurred_on: CalendarDate | None = None
     staff: list[Name] | None = Field(default=None, min_length=1, max_length=20)
     summary: Text | None = None
     goods: list[GoodsCreate] | None = Field(default=None, max_length=50)
