@@ -12,11 +12,24 @@ from application.presenters import family_body
 from application.principal import Principal
 from application.resident_ids import legacy_index_id
 from application.resident_index import ResidentIndexes
-from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
-from domain.family import Family, MemberData
+from domain.errors import DuplicateResidentError, NotFoundError
+from domain.family import (
+    Contact,
+    Family,
+    MemberData,
+    NewMember,
+    PersonDetails,
+    a_resident_id_appears_at_most_once_in_a_family,
+)
 from domain.permissions import Action
 from domain.resident_index import ResidentIndex
-from domain.values import FamilyCategory, Relation, check_not_future
+from domain.values import (
+    FamilyCategory,
+    Relation,
+    check_not_future,
+    resident_id_agrees_with_birth_date,
+    resident_id_agrees_with_gender,
+)
 
 
 class CaseCommands(ResidentIndexes):
@@ -41,8 +54,8 @@ class CaseCommands(ResidentIndexes):
         *,
         region_code: str,
         category: FamilyCategory,
-        head: dict[str, Any],
-        members: list[dict[str, Any]],
+        head: PersonDetails,
+        members: list[NewMember],
         address: str,
         registered_on: dt.date | None = None,
         idempotency_key: str | None = None,
@@ -53,12 +66,13 @@ class CaseCommands(ResidentIndexes):
                 f"region {region_code} is outside your region", field="region_code"
             )
         on = self._past_or_today(registered_on, "registered_on")
-        people = [("head", {**head, "relation": Relation.HEAD.value})] + [
-            (f"members.{i}", member) for i, member in enumerate(members)
-        ]
-        _refuse_repeated_ids(people)
+        people: list[tuple[str, NewMember]] = [("head", {**head, "relation": Relation.HEAD})]
+        people += [(f"members.{i}", member) for i, member in enumerate(members)]
+        a_resident_id_appears_at_most_once_in_a_family(
+            (f"{path}.id_number", data["id_number"]) for path, data in people
+        )
         for path, data in people:
-            self._born_by_today(data, f"{path}.birth_date")
+            self._check_person(data, f"{path}.")
 
         def decide() -> Decision:
             records = [_member_record(data) for _, data in people]
@@ -86,7 +100,7 @@ class CaseCommands(ResidentIndexes):
         self,
         principal: Principal,
         family_id: UUID,
-        member: dict[str, Any],
+        member: NewMember,
         *,
         added_on: dt.date | None = None,
         expected_version: int | None = None,
@@ -94,7 +108,7 @@ class CaseCommands(ResidentIndexes):
     ) -> CommandResult:
         principal.require(Action.RECORD_CASES)
         on = self._past_or_today(added_on, "added_on")
-        self._born_by_today(member, "birth_date")
+        self._check_person(member, "")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -133,8 +147,8 @@ class CaseCommands(ResidentIndexes):
         self,
         principal: Principal,
         family_id: UUID,
-        township_contact: dict[str, Any],
-        village_contact: dict[str, Any],
+        township_contact: Contact,
+        village_contact: Contact,
         assigned_on: dt.date | None = None,
         *,
         expected_version: int | None = None,
@@ -194,12 +208,18 @@ class CaseCommands(ResidentIndexes):
         expected_version: int | None = None,
     ) -> CommandResult:
         on = self._past_or_today(transferred_on, "transferred_on")
-        return self._change_family(
-            principal,
-            family_id,
-            expected_version,
-            lambda family: family.transfer(to_region_code, on, reason),
-        )
+
+        def move(family: Family) -> None:
+            # A move hands the family from one region's staff to another's: whoever moves it
+            # answers for both, or a caseworker could hide a family from every supervisor.
+            for region_code in (family.region_code, to_region_code):
+                if not principal.covers(region_code):
+                    raise PermissionDeniedError(
+                        f"region {region_code} is outside your region", field="to_region_code"
+                    )
+            family.transfer(to_region_code, on, reason)
+
+        return self._change_family(principal, family_id, expected_version, move)
 
     def close_family(
         self,
@@ -241,10 +261,12 @@ class CaseCommands(ResidentIndexes):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _born_by_today(self, person: dict[str, Any], field: str) -> None:
-        born = person["birth_date"]
-        born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
-        check_not_future(born, self.today(), field=field)
+    def _check_person(self, person: PersonDetails, prefix: str) -> None:
+        """Born by today, and as the resident ID says: on that date, of that sex."""
+        born, number = person["birth_date"], person["id_number"]
+        check_not_future(born, self.today(), field=f"{prefix}birth_date")
+        resident_id_agrees_with_birth_date(number, born, field=f"{prefix}birth_date")
+        resident_id_agrees_with_gender(number, person["gender"], field=f"{prefix}gender")
 
     def _change_family(
         self,
@@ -294,27 +316,13 @@ class CaseCommands(ResidentIndexes):
             raise DuplicateResidentError(field, str(holder.id) if visible else None)
 
 
-def _member_record(data: dict[str, Any]) -> MemberData:
+def _member_record(data: NewMember) -> MemberData:
     return {
         "member_id": Family.new_member_id(),
         "name": data["name"],
         "id_number": data["id_number"],
-        "birth_date": _iso(data["birth_date"]),
+        "birth_date": data["birth_date"].isoformat(),
         "gender": str(data["gender"]),
         "relation": str(data["relation"]),
         "phone": data.get("phone"),
     }
-
-
-def _iso(value: dt.date | str) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _refuse_repeated_ids(people: list[tuple[str, dict[str, Any]]]) -> None:
-    seen: set[str] = set()
-    for path, data in people:
-        if data["id_number"] in seen:
-            raise InvalidValueError(
-                "the same resident ID appears twice in this family", field=f"{path}.id_number"
-            )
-        seen.add(data["id_number"])

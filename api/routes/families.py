@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -20,6 +19,7 @@ from api.deps import (
 )
 from api.queries import family_timeline, list_families
 from api.responses import changed, created, shown
+from api.schemas.common import CalendarDate
 from api.schemas.families import (
     ContactsAssign,
     FamilyClose,
@@ -52,8 +52,8 @@ def register_family(
         principal,
         region_code=body.region_code,
         category=body.category,
-        head=body.head.model_dump(),
-        members=[m.model_dump(exclude={"added_on"}) for m in body.members],
+        head=body.head.as_person(),
+        members=[m.as_new_member() for m in body.members],
         address=body.address,
         registered_on=body.registered_on,
         idempotency_key=key,
@@ -100,7 +100,7 @@ def get_timeline(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     reads: PersonalDataReadsDep,
-    as_of: dt.date | None = None,
+    as_of: CalendarDate | None = None,
     known_at: AwareDatetime | None = None,
 ) -> JSONResponse:
     body = family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
@@ -120,7 +120,7 @@ def add_member(
     result = app.add_member(
         principal,
         family_id,
-        body.model_dump(exclude={"added_on"}),
+        body.as_new_member(),
         added_on=body.added_on,
         expected_version=version,
         idempotency_key=key,
@@ -154,8 +154,8 @@ def assign_contacts(
     result = app.assign_contacts(
         principal,
         family_id,
-        body.township_contact.model_dump(),
-        body.village_contact.model_dump(),
+        body.township_contact.as_contact(),
+        body.village_contact.as_contact(),
         body.assigned_on,
         expected_version=version,
     )

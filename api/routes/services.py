@@ -15,6 +15,7 @@ from api.deps import (
     IdempotencyKeyDep,
     PrincipalDep,
     ServiceId,
+    ServiceIdempotencyKeyDep,
 )
 from api.responses import changed, created, shown
 from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic, ServiceVoid
@@ -33,7 +34,7 @@ def record_service(
     body: ServiceCreate,
     app: AppDep,
     principal: PrincipalDep,
-    key: IdempotencyKeyDep,
+    key: ServiceIdempotencyKeyDep,
 ) -> JSONResponse:
     result = app.record_service(
         principal,
