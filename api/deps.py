@@ -12,7 +12,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth_throttle import FailedAuthentications
 from api.runtime import Runtime
 from application.app import Nuanxin
-from application.errors import TooManyFailedAuthenticationsError, UnauthenticatedError
+from application.errors import (
+    IdempotencyKeyRequiredError,
+    TooManyFailedAuthenticationsError,
+    UnauthenticatedError,
+)
 from application.principal import Principal
 from domain.errors import InvalidValueError, NotFoundError
 
@@ -72,6 +76,16 @@ def get_idempotency_key(
 
 
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
+
+
+def require_idempotency_key(key: IdempotencyKeyDep) -> str:
+    """Commands that move money answer 428 without a key (DESIGN.md section 7)."""
+    if key is None:
+        raise IdempotencyKeyRequiredError()
+    return key
+
+
+RequiredIdempotencyKeyDep = Annotated[str, Depends(require_idempotency_key)]
 
 
 def get_expected_version(
@@ -144,7 +158,17 @@ def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(transfer_id, "transfer")
 
 
+def get_claim_id(claim_id: str, _: PrincipalDep) -> UUID:
+    return _uuid_or_not_found(claim_id, "claim")
+
+
+def get_policy_id(policy_id: str, _: PrincipalDep) -> UUID:
+    return _uuid_or_not_found(policy_id, "policy")
+
+
 FamilyId = Annotated[UUID, Depends(get_family_id)]
+ClaimId = Annotated[UUID, Depends(get_claim_id)]
+PolicyId = Annotated[UUID, Depends(get_policy_id)]
 FundId = Annotated[UUID, Depends(get_fund_id)]
 TransferId = Annotated[UUID, Depends(get_transfer_id)]
 ServiceId = Annotated[UUID, Depends(get_service_id)]

@@ -40,5 +40,17 @@ class IdempotencyKeyReusedError(DomainError):
         )
 
 
+class IdempotencyKeyRequiredError(DomainError):
+    """A command that moves money was sent without an Idempotency-Key (428): a retry of it
+    after a lost answer would move the money twice."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this command moves money: send an Idempotency-Key header, and the same key "
+            "again if you retry it",
+            field="Idempotency-Key",
+        )
+
+
 class ConcurrencyError(DomainError):
     """Too many concurrent writers changed the same records; the client may retry."""

@@ -62,6 +62,7 @@ def policy(**overrides: object) -> InsurancePolicy:
         "premium_fund_id": uuid4(),
         "cover_fen": 900000,
         "premium_transfer_id": uuid4(),
+        "enrolled_on": D("2024-12-20"),
     } | overrides
     return InsurancePolicy(**values)  # type: ignore[arg-type]
 

@@ -193,9 +193,10 @@ class Claim(NuanxinAggregate):
     def pay(self, *, by: str, by_name: str, paid_on: dt.date, reference: str) -> None:
         self._check_status("paid", ClaimStatus.APPROVED)
         a_claim_is_decided_by_someone_other_than_its_submitter(self.submitted_by, by, "pay")
-        assert self.decided_on is not None  # an approved claim has its approval date
+        # The bank's date may precede the day the approval was entered (records are often
+        # entered after the fact), but not the stay, incident or claim it pays for.
         a_step_is_not_dated_before_the_one_before_it(
-            paid_on, self.decided_on, field="paid_on", before="approved"
+            paid_on, self.priced_on, field="paid_on", before="dated"
         )
         if not reference.strip():
             raise InvalidValueError("the bank reference is required", field="reference")

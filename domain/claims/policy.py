@@ -79,6 +79,7 @@ class InsurancePolicy(NuanxinAggregate):
         premium_fund_id: UUID,
         cover_fen: int,
         premium_transfer_id: UUID,
+        enrolled_on: dt.date,
     ) -> None:
         self.family_id = family_id
         self.region_code = region_code
@@ -92,6 +93,7 @@ class InsurancePolicy(NuanxinAggregate):
         self.premium_fund_id = premium_fund_id
         self.cover_fen = cover_fen
         self.premium_transfer_id = premium_transfer_id
+        self.enrolled_on = enrolled_on
 
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
