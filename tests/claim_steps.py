@@ -95,8 +95,10 @@ def approved(client: TestClient, supervisor: dict[str, str], claim_id: str) -> d
     return body
 
 
-def paid(client: TestClient, supervisor: dict[str, str], claim_id: str) -> dict[str, Any]:
-    response = step(client, supervisor, claim_id, "pay", paid_on="2025-04-02", reference="B-88")
+def paid(
+    client: TestClient, supervisor: dict[str, str], claim_id: str, paid_on: str = "2025-04-02"
+) -> dict[str, Any]:
+    response = step(client, supervisor, claim_id, "pay", paid_on=paid_on, reference="B-88")
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -113,7 +115,6 @@ def policy_payload(member_id: str, fund_id: str, **overrides: Any) -> dict[str, 
         "premium": "60.00",
         "premium_fund": fund_id,
         "cover": "120000.00",
-        "enrolled_on": "2024-12-20",
     } | overrides
 
 

@@ -84,7 +84,10 @@ def test_education_aid_asks_the_amount_given(
 
 
 def test_approval_reserves_the_amount_on_the_fund(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -101,7 +104,10 @@ def test_approval_reserves_the_amount_on_the_fund(
 
 
 def test_payment_posts_the_reservation_to_the_family(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -115,7 +121,10 @@ def test_payment_posts_the_reservation_to_the_family(
 
 
 def test_an_admin_may_pay_an_approved_claim(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -125,7 +134,10 @@ def test_an_admin_may_pay_an_approved_claim(
 
 
 def test_rejection_records_the_reason_and_moves_no_money(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -141,7 +153,10 @@ def test_rejection_records_the_reason_and_moves_no_money(
 
 
 def test_cancelling_an_approved_claim_voids_the_reservation(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -155,7 +170,10 @@ def test_cancelling_an_approved_claim_voids_the_reservation(
 
 
 def test_a_cancelled_claim_frees_its_days_for_another_claim(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
@@ -179,8 +197,13 @@ def test_supervisors_see_the_queue_of_their_region(
         client,
         caseworker,
         c.family_id,
-        nursing_claim(c.spouse_id, c.nursing_fund, admitted_on="2025-05-01",
-                      discharged_on="2025-05-03", days=2),
+        nursing_claim(
+            c.spouse_id,
+            c.nursing_fund,
+            admitted_on="2025-05-01",
+            discharged_on="2025-05-03",
+            days=2,
+        ),
     )
     approved(client, supervisor, second["id"])
     elsewhere = user_headers("supervisor", "430181", name="浏阳督导")
@@ -196,7 +219,10 @@ def test_supervisors_see_the_queue_of_their_region(
 
 
 def test_the_queue_filters_by_kind_and_pages(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     for month in ("03", "05", "07"):
@@ -204,8 +230,13 @@ def test_the_queue_filters_by_kind_and_pages(
             client,
             caseworker,
             c.family_id,
-            nursing_claim(c.head_id, c.nursing_fund, admitted_on=f"2025-{month}-01",
-                          discharged_on=f"2025-{month}-02", days=1),
+            nursing_claim(
+                c.head_id,
+                c.nursing_fund,
+                admitted_on=f"2025-{month}-01",
+                discharged_on=f"2025-{month}-02",
+                days=1,
+            ),
         )
 
     page = client.get(
@@ -226,14 +257,19 @@ def test_a_claim_outside_the_callers_region_is_not_found(
 
 
 def test_the_timeline_shows_the_claim_and_each_step(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
     approved(client, supervisor, claim["id"])
     paid(client, supervisor, claim["id"])
 
-    entries = [e for e in timeline(client, caseworker, c.family_id) if e["source_id"] == claim["id"]]
+    entries = [
+        e for e in timeline(client, caseworker, c.family_id) if e["source_id"] == claim["id"]
+    ]
 
     by_event = {e["event"]: e for e in entries}
     assert sorted(by_event) == ["ClaimApproved", "ClaimPaid", "ClaimSubmitted"]
@@ -249,7 +285,10 @@ def claim_transfer(client: TestClient, headers: dict[str, str], claim_id: str) -
 
 
 def test_the_journal_links_the_payment_to_its_claim(
-    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], supervisor: dict[str, str]
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
 ) -> None:
     c = county(client, admin, caseworker)
     claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))

@@ -130,7 +130,8 @@ class Claim(NuanxinAggregate):
         if self.status not in allowed:
             wanted = " or ".join(str(status) for status in allowed)
             raise ClaimStepOutOfOrderError(
-                f"claim {self.id} is {self.status}; only a {wanted} claim can be {step}"
+                f"claim {self.id} is {self.status}, so it cannot be {step}: a claim is {step} "
+                f"only when {wanted}"
             )
 
     # -- decisions ----------------------------------------------------------------------------
