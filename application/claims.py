@@ -32,15 +32,15 @@ from domain.claims.pricing import (
 from domain.claims.rules import RuleVersion
 from domain.errors import InvalidValueError, NotFoundError
 from domain.family import Family
-from domain.ledger import (
-    Account,
-    Transfer,
-    TransferKind,
+from domain.ledger.account import Account
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     void_pending_transfer,
 )
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import TransferKind
 from domain.permissions import Action
 from domain.values import Role
 

@@ -22,7 +22,8 @@ from domain.claims.policy import (
 from domain.claims.pricing import nothing_is_claimed_after_the_member_died
 from domain.errors import InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
-from domain.ledger import TransferKind, record_transfer
+from domain.ledger.operations import record_transfer
+from domain.ledger.vocabulary import TransferKind
 from domain.money import yuan_from_fen
 from domain.permissions import Action
 

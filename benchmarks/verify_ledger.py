@@ -26,7 +26,9 @@ from application.demo import load_demo_county
 from application.principal import Principal
 from benchmarks.workspace import throwaway_runtime, throwaway_settings
 from domain.actor import Actor, acting_as
-from domain.ledger import Account, FundSource, Programme, TransferKind, record_transfer
+from domain.ledger.account import Account
+from domain.ledger.operations import record_transfer
+from domain.ledger.vocabulary import FundSource, Programme, TransferKind
 from domain.values import Role
 
 ADMIN = Principal(user_id="bench", name="bench", role=Role.ADMIN, region_code=None)

@@ -40,17 +40,15 @@ from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
-from domain.ledger import (
-    Account,
-    FundSource,
-    Programme,
-    Transfer,
-    TransferKind,
+from domain.ledger.account import Account
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
 )
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import FundSource, Programme, TransferKind
 from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, ledger_root_hash
 from domain.values import Role
 from infrastructure.settings import Settings

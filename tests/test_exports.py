@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.spreadsheets import XLSX
 from tests.conftest import UserFactory
-from tests.test_ledger_api import XLSX, open_fund, receive
+from tests.steps import open_fund, receive
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def get_balances(
     known_at: AwareDatetime | None = None,
     region: str | None = None,
 ) -> JSONResponse:
-    """Per fund: posted, pending (reserved) and available, with totals by region level."""
+    """Per fund: posted, pending and available, with totals by region level."""
     principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     balances = fund_balances(runtime, query)

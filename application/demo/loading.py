@@ -33,7 +33,7 @@ from application.demo.plan import (
 from application.demo.planning import plan_county
 from application.principal import Principal
 from domain.errors import RuleViolatedError
-from domain.ledger import FundSource, Programme
+from domain.ledger.vocabulary import FundSource, Programme
 from domain.resident_index import ResidentIndex
 from domain.values import Role
 

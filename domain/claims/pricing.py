@@ -12,7 +12,7 @@ from domain.claims.errors import DatedAfterDeathError, HospitalTierTooLowError
 from domain.claims.policy import PolicyProgramme
 from domain.claims.rules import RuleId, RuleVersion
 from domain.errors import InvalidValueError, RuleViolatedError
-from domain.ledger import Programme
+from domain.ledger.vocabulary import Programme
 from domain.values import region_scope
 
 
