@@ -133,7 +133,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
             benefits = self.member_benefits(request.member_id, family.id)
             policy = self._paying_policy(request, family, priced_on, date_field)
             if policy is None:
-                self._check_paying_fund(principal, request, family)
+                self._check_paying_fund(request, family)
             amount_fen = self._priced(claim_id, request, rule, benefits, policy, priced_on)
             claim = Claim(
                 id=claim_id,
@@ -177,11 +177,8 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         )
         return policy
 
-    def _check_paying_fund(
-        self, principal: Principal, request: ClaimRequest, family: Family
-    ) -> None:
-        fund_id = _required(request.fund_id, "fund_id", request.kind)
-        fund = self.fund_in_scope(principal, fund_id)
+    def _check_paying_fund(self, request: ClaimRequest, family: Family) -> None:
+        fund = self.paying_fund(_required(request.fund_id, "fund_id", request.kind), "fund_id")
         a_claim_draws_on_a_fund_of_its_programme(
             request.kind,
             fund.id,

@@ -22,8 +22,9 @@ from domain.claims.policy import (
 from domain.claims.pricing import nothing_is_claimed_after_the_member_died
 from domain.errors import InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
+from domain.ledger.account import Account
 from domain.ledger.operations import record_transfer
-from domain.ledger.vocabulary import TransferKind
+from domain.ledger.vocabulary import AccountKind, TransferKind
 from domain.money import yuan_from_fen
 from domain.permissions import Action
 
@@ -89,6 +90,18 @@ class PolicyCommands(CaseCommands, LedgerCommands):
             raise InvalidValueError(f"policy {policy_id} insures another family", field="policy_id")
         return policy
 
+    def paying_fund(self, fund_id: UUID, field: str) -> Account:
+        """A fund named to pay for a family: the rules check that it covers the family's
+        region, which the caller covers; the fund itself may be of a region above theirs (a
+        county's fund pays a village's family)."""
+        try:
+            fund: Account = self.load(fund_id, Account, "fund")
+        except NotFoundError:
+            raise InvalidValueError(f"fund {fund_id} not found", field=field) from None
+        if fund.kind != AccountKind.FUND:
+            raise InvalidValueError(f"{fund_id} is not a fund", field=field)
+        return fund
+
     def get_policy(self, principal: Principal, policy_id: UUID) -> dict[str, Any]:
         principal.require(Action.READ_CLAIMS)
         policy: InsurancePolicy = self.load(policy_id, InsurancePolicy, "policy")
@@ -116,7 +129,7 @@ class PolicyCommands(CaseCommands, LedgerCommands):
             family.check_open()
             member = self.member_of(family, terms.member_id)
             nothing_is_claimed_after_the_member_died(member, terms.starts_on, field="starts_on")
-            fund = self.fund_in_scope(principal, terms.premium_fund)
+            fund = self.paying_fund(terms.premium_fund, "premium_fund")
             a_premium_comes_from_a_fund_of_the_policy_programme(
                 terms.programme,
                 fund.id,
