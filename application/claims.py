@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from application.base import CommandResult, Decision
+from application.base import CommandResult, Decision, check_expected_version
 from application.claim_bodies import claim_body
 from application.errors import PermissionDeniedError
 from application.policies import PolicyCommands
@@ -239,7 +239,13 @@ class ClaimCommands(PolicyCommands, RuleCommands):
 
     # -- the lifecycle ---------------------------------------------------------------------
 
-    def _claim_to_act_on(self, principal: Principal, claim_id: UUID, action: Action) -> Claim:
+    def _claim_to_act_on(
+        self,
+        principal: Principal,
+        claim_id: UUID,
+        action: Action,
+        expected_version: int | None,
+    ) -> Claim:
         """Acting on a claim takes the role and a region covering the claim's family."""
         principal.require(action)
         claim: Claim = self.load(claim_id, Claim, "claim")
@@ -248,6 +254,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
             raise PermissionDeniedError(
                 f"claim {claim_id} is of a family outside your region ({principal.region_code})"
             )
+        check_expected_version(claim, expected_version)
         return claim
 
     def approve_claim(
@@ -256,12 +263,15 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         claim_id: UUID,
         *,
         approved_on: dt.date | None = None,
+        expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         on = self._past_or_today(approved_on, "approved_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(principal, claim_id, Action.DECIDE_CLAIMS)
+            claim = self._claim_to_act_on(
+                principal, claim_id, Action.DECIDE_CLAIMS, expected_version
+            )
             claim.approve(by=principal.user_id, by_name=principal.name, on=on)
             if claim.transfer_id is None:
                 return [claim], claim_body(claim)
@@ -294,12 +304,15 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         *,
         reason: str,
         rejected_on: dt.date | None = None,
+        expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         on = self._past_or_today(rejected_on, "rejected_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(principal, claim_id, Action.DECIDE_CLAIMS)
+            claim = self._claim_to_act_on(
+                principal, claim_id, Action.DECIDE_CLAIMS, expected_version
+            )
             claim.reject(by=principal.user_id, by_name=principal.name, on=on, reason=reason)
             benefits = self.member_benefits(claim.member_id, claim.family_id)
             benefits.release_claim(claim.id)
@@ -319,12 +332,13 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         *,
         paid_on: dt.date,
         reference: str,
+        expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         on = self._past_or_today(paid_on, "paid_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(principal, claim_id, Action.PAY_CLAIMS)
+            claim = self._claim_to_act_on(principal, claim_id, Action.PAY_CLAIMS, expected_version)
             claim.pay(by=principal.user_id, by_name=principal.name, paid_on=on, reference=reference)
             family_account = self._beneficiary_account(claim.family_id)
             payment_id = Claim.payment_transfer_id(claim.id)
@@ -364,12 +378,15 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         *,
         reason: str,
         cancelled_on: dt.date | None = None,
+        expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
         on = self._past_or_today(cancelled_on, "cancelled_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(principal, claim_id, Action.CANCEL_CLAIMS)
+            claim = self._claim_to_act_on(
+                principal, claim_id, Action.CANCEL_CLAIMS, expected_version
+            )
             was_approved = claim.status == ClaimStatus.APPROVED
             claim.cancel(
                 by=principal.user_id,

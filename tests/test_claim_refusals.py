@@ -331,3 +331,20 @@ def test_a_refused_claim_records_nothing(
     after = stored_events(runtime)
     assert len(after) == before
     assert "Claim.Submitted" not in event_names(after)
+
+
+def test_an_approval_naming_another_version_is_412(
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
+) -> None:
+    c = county(client, admin, caseworker)
+    claim = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
+
+    response = client.post(
+        f"{CLAIMS}/{claim['id']}/approve", headers=keyed(supervisor) | {"If-Match": "7"}
+    )
+
+    assert response.status_code == 412
+    assert response.json()["current_version"] == claim["version"]

@@ -12,6 +12,7 @@ from api.claim_queries import list_claims
 from api.deps import (
     AppDep,
     ClaimId,
+    ExpectedVersionDep,
     FamilyId,
     IdempotencyKeyDep,
     PrincipalDep,
@@ -78,12 +79,14 @@ def approve_claim(
     app: AppDep,
     principal: PrincipalDep,
     key: RequiredIdempotencyKeyDep,
+    version: ExpectedVersionDep,
     body: Annotated[ClaimApprove | None, Body()] = None,
 ) -> JSONResponse:
     result = app.approve_claim(
         principal,
         claim_id,
         approved_on=body.approved_on if body else None,
+        expected_version=version,
         idempotency_key=key,
     )
     return changed(result, ClaimPublic, principal)
@@ -96,9 +99,15 @@ def reject_claim(
     app: AppDep,
     principal: PrincipalDep,
     key: IdempotencyKeyDep,
+    version: ExpectedVersionDep,
 ) -> JSONResponse:
     result = app.reject_claim(
-        principal, claim_id, reason=body.reason, rejected_on=body.rejected_on, idempotency_key=key
+        principal,
+        claim_id,
+        reason=body.reason,
+        rejected_on=body.rejected_on,
+        expected_version=version,
+        idempotency_key=key,
     )
     return changed(result, ClaimPublic, principal)
 
@@ -110,9 +119,15 @@ def pay_claim(
     app: AppDep,
     principal: PrincipalDep,
     key: RequiredIdempotencyKeyDep,
+    version: ExpectedVersionDep,
 ) -> JSONResponse:
     result = app.pay_claim(
-        principal, claim_id, paid_on=body.paid_on, reference=body.reference, idempotency_key=key
+        principal,
+        claim_id,
+        paid_on=body.paid_on,
+        reference=body.reference,
+        expected_version=version,
+        idempotency_key=key,
     )
     return changed(result, ClaimPublic, principal)
 
@@ -124,12 +139,14 @@ def cancel_claim(
     app: AppDep,
     principal: PrincipalDep,
     key: RequiredIdempotencyKeyDep,
+    version: ExpectedVersionDep,
 ) -> JSONResponse:
     result = app.cancel_claim(
         principal,
         claim_id,
         reason=body.reason,
         cancelled_on=body.cancelled_on,
+        expected_version=version,
         idempotency_key=key,
     )
     return changed(result, ClaimPublic, principal)
