@@ -25,7 +25,7 @@ MAX_VERSION_DIGITS = 12
 bearer = HTTPBearer(auto_error=False, description="a token from `nuanxin users add`")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -33,7 +33,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_application(runtime: RuntimeDep) -> Nuanxin:
+async def get_application(runtime: RuntimeDep) -> Nuanxin:
     return runtime.app
 
 
@@ -62,7 +62,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_idempotency_key(
+async def get_idempotency_key(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> str | None:
     if idempotency_key is None:
@@ -78,7 +78,7 @@ def get_idempotency_key(
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
 
 
-def require_idempotency_key(key: IdempotencyKeyDep) -> str:
+async def require_idempotency_key(key: IdempotencyKeyDep) -> str:
     """Commands that move money answer 428 without a key (DESIGN.md section 7)."""
     if key is None:
         raise IdempotencyKeyRequiredError()
@@ -88,7 +88,7 @@ def require_idempotency_key(key: IdempotencyKeyDep) -> str:
 RequiredIdempotencyKeyDep = Annotated[str, Depends(require_idempotency_key)]
 
 
-def get_expected_version(
+async def get_expected_version(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> int | None:
     """`If-Match: 3`, `"3"` or `W/"3"`: the version the client last read."""
@@ -104,7 +104,7 @@ def get_expected_version(
 ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
+async def reject_unknown_query_parameters(request: Request) -> None:
     """A parameter the endpoint does not know is a mistake, not something to ignore: a
     misspelt filter would otherwise answer everything (DESIGN.md section 7)."""
     route = request.scope.get("route")
@@ -142,19 +142,19 @@ def _uuid_or_not_found(value: str, what: str) -> UUID:
 # once per request), so that a request without a valid token answers 401 whatever its path.
 
 
-def get_family_id(family_id: str, _: PrincipalDep) -> UUID:
+async def get_family_id(family_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(family_id, "family")
 
 
-def get_service_id(service_id: str, _: PrincipalDep) -> UUID:
+async def get_service_id(service_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(service_id, "service record")
 
 
-def get_fund_id(fund_id: str, _: PrincipalDep) -> UUID:
+async def get_fund_id(fund_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(fund_id, "fund")
 
 
-def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
+async def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(transfer_id, "transfer")
 
 
