@@ -335,3 +335,24 @@ def test_an_auditor_sees_the_hospital_masked(
     seen = client.get(f"{CLAIMS}/{claim['id']}", headers=auditor).json()
 
     assert (seen["hospital"], seen["amount"]) == ("***", "900.00")
+
+
+def test_the_timeline_shows_a_rejection_and_a_cancellation_with_their_reasons(
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
+) -> None:
+    c = county(client, admin, caseworker)
+    rejected = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
+    cancelled = submitted(
+        client, caseworker, c.family_id, nursing_claim(c.spouse_id, c.nursing_fund)
+    )
+    step(client, supervisor, rejected["id"], "reject", reason="出院小结缺失")
+    step(client, caseworker, cancelled["id"], "cancel", reason="家属撤回申请")
+
+    entries = timeline(client, caseworker, c.family_id)
+
+    steps = {(e["event"], e["source_id"]): e["details"].get("reason") for e in entries}
+    assert steps[("ClaimRejected", rejected["id"])] == "出院小结缺失"
+    assert steps[("ClaimCancelled", cancelled["id"])] == "家属撤回申请"
