@@ -200,7 +200,9 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         kind = request.kind
         if kind == ClaimKind.NURSING_SUBSIDY:
             admitted_on = _required(request.admitted_on, "admitted_on", kind)
-            discharged_on = _required(request.discharged_on, "discharged_on", kind)
+            discharged_on = self._past_or_today(
+                _required(request.discharged_on, "discharged_on", kind), "discharged_on"
+            )
             days = _required(request.days, "days", kind)
             claimed_days_fit_the_stay(days, admitted_on, discharged_on)
             hospital_meets_the_minimum_tier(
