@@ -20,6 +20,7 @@ from application.errors import (
     UnauthenticatedError,
     VersionMismatchError,
 )
+from domain.claims.errors import NotAllowedOnThisClaimError
 from domain.errors import (
     DomainError,
     DuplicateResidentError,
@@ -40,6 +41,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnauthenticatedError, 401, "Not authenticated"),
     (TooManyFailedAuthenticationsError, 429, "Too many failed authentications"),
     (PermissionDeniedError, 403, "Not allowed"),
+    (NotAllowedOnThisClaimError, 403, "Not allowed"),
     (NotFoundError, 404, "Not found"),
     (VersionMismatchError, 412, "Version mismatch"),
     (InvalidValueError, 422, "Invalid request"),

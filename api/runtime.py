@@ -25,12 +25,15 @@ from infrastructure.persistence import (
 from infrastructure.settings import Settings
 from infrastructure.store_health import WriteProbe
 from projections.backends import (
+    PostgresClaimsView,
     PostgresLedgerView,
     PostgresTimelineView,
+    SQLiteClaimsView,
     SQLiteLedgerView,
     SQLiteTimelineView,
 )
 from projections.batching import BatchProjection
+from projections.claims import ClaimsProjection, ClaimsView
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.sealing import Sealer
@@ -50,6 +53,7 @@ class ProjectionSpec:
 PROJECTIONS = (
     ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
     ProjectionSpec(LedgerProjection, SQLiteLedgerView, PostgresLedgerView),
+    ProjectionSpec(ClaimsProjection, SQLiteClaimsView, PostgresClaimsView),
 )
 
 
@@ -74,6 +78,12 @@ class Runtime:
     def ledger(self) -> LedgerView:
         view = self.projections[LedgerProjection.name].view
         assert isinstance(view, LedgerView)
+        return view
+
+    @property
+    def claims(self) -> ClaimsView:
+        view = self.projections[ClaimsProjection.name].view
+        assert isinstance(view, ClaimsView)
         return view
 
     def reads_of(self, projection_name: str) -> ReadYourWrites:

@@ -10,6 +10,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
 
+from projections.claims_sql import SQLClaimsView
 from projections.ledger_sql import SQLLedgerView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
@@ -70,4 +71,12 @@ class SQLiteLedgerView(SQLLedgerView, SQLiteViewRecorder):  # type: ignore[misc]
 
 
 class PostgresLedgerView(SQLLedgerView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteClaimsView(SQLClaimsView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresClaimsView(SQLClaimsView, PostgresViewRecorder):  # type: ignore[misc]
     pass
