@@ -19,12 +19,15 @@ from infrastructure.persistence import (
 from infrastructure.settings import Settings
 from projections.backends import (
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
 from projections.batching import BatchProjection
 from projections.ledger import LedgerProjection, LedgerView
+from projections.reports import ReportsProjection, ReportsView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.timeline import TimelineProjection, TimelineView
 
@@ -39,6 +42,7 @@ class ProjectionSpec:
 PROJECTIONS = (
     ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
     ProjectionSpec(LedgerProjection, SQLiteLedgerView, PostgresLedgerView),
+    ProjectionSpec(ReportsProjection, SQLiteReportsView, PostgresReportsView),
 )
 
 
@@ -60,6 +64,12 @@ class Runtime:
     def ledger(self) -> LedgerView:
         view = self.projections[LedgerProjection.name].view
         assert isinstance(view, LedgerView)
+        return view
+
+    @property
+    def reports(self) -> ReportsView:
+        view = self.projections[ReportsProjection.name].view
+        assert isinstance(view, ReportsView)
         return view
 
     def reads_of(self, projection_name: str) -> ReadYourWrites:

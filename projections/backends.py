@@ -9,6 +9,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
 
 from projections.ledger_sql import SQLLedgerView
+from projections.reports_sql import SQLReportsView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
 
@@ -49,4 +50,12 @@ class SQLiteLedgerView(SQLLedgerView, SQLiteViewRecorder):  # type: ignore[misc]
 
 
 class PostgresLedgerView(SQLLedgerView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteReportsView(SQLReportsView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresReportsView(SQLReportsView, PostgresViewRecorder):  # type: ignore[misc]
     pass

@@ -21,11 +21,14 @@ from infrastructure.persistence import ensure_postgres_schema, view_environment
 from infrastructure.settings import Settings
 from projections.backends import (
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
 from projections.ledger import LedgerProjection
+from projections.reports import ReportsProjection
 from projections.timeline import TimelineProjection
 from tests.conftest import POSTGRES_URL, TEST_CIPHER_KEY, drop_schema, postgres_unavailable_reason
 from tests.steps import FAMILIES, SERVICES, record_service, register_family, timeline
@@ -117,11 +120,25 @@ class TestPostgresLedgerView(PostgresViewConformance):
     view_class = PostgresLedgerView
 
 
+class TestSQLiteReportsView(SQLiteViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = SQLiteReportsView
+
+
+class TestPostgresReportsView(PostgresViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = PostgresReportsView
+
+
 CONFORMANCE_SUITES: list[type[SQLiteViewConformance] | type[PostgresViewConformance]] = [
     TestSQLiteTimelineView,
     TestPostgresTimelineView,
     TestSQLiteLedgerView,
     TestPostgresLedgerView,
+    TestSQLiteReportsView,
+    TestPostgresReportsView,
 ]
 
 
