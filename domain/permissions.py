@@ -22,6 +22,7 @@ class Action(StrEnum):
     VERIFY_LEDGER = "verify the ledger"
     SEAL_LEDGER = "seal the ledger"
     READ_SEALS = "read the ledger's seals"
+    READ_REPORTS = "read reports"
 
 
 _EVERYONE = frozenset(Role)
@@ -36,6 +37,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VERIFY_LEDGER: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.SEAL_LEDGER: frozenset({Role.ADMIN}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    # Caseworkers too: the 双岗联系人 of a township works from its overdue list. Region scope
+    # keeps every report to the caller's subtree; auditors and admins see contacts masked.
+    Action.READ_REPORTS: _EVERYONE,
 }
 """Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
 

@@ -88,6 +88,16 @@ class FamilyFacts:
 
 
 @dataclass(frozen=True)
+class PaymentPage:
+    """Services' cash payments: (ledger transfer id, service id) of a page, and the count and
+    sum of all."""
+
+    payments: list[tuple[str, str]]
+    total: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
 class FamilyFactsPage:
     rows: list[FamilyFacts]
     total: int
@@ -117,8 +127,8 @@ class ReportsView(ProjectionView, ABC):
         """The families the services figures count, each with its own figures."""
 
     @abstractmethod
-    def service_payments(self, query: ServiceFilter) -> list[str]:
-        """The ledger transfer ids of the cash the services figures sum."""
+    def service_payments(self, query: ServiceFilter, limit: int, offset: int) -> PaymentPage:
+        """The cash payments the services figures sum, in the order they were recorded."""
 
     @abstractmethod
     def coverage_figures(

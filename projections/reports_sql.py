@@ -15,6 +15,7 @@ from projections.reports import (
     CoverageFigures,
     FamilyFacts,
     FamilyFactsPage,
+    PaymentPage,
     ReportChanges,
     ReportsView,
     RowChange,
@@ -212,13 +213,24 @@ class SQLReportsView(SQLView, ReportsView):
         )
         return FamilyFactsPage([_facts(row, served=True) for row in rows], total)
 
-    def service_payments(self, query: ServiceFilter) -> list[str]:
+    def service_payments(self, query: ServiceFilter, limit: int, offset: int) -> PaymentPage:
+        conditions = f"{service_conditions(query)} AND s.transfer_id IS NOT NULL"
+        params = service_params(query) | {"limit": limit, "offset": offset}
+        summary = self._select(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(s.cash_fen), 0) AS amount "
+            f"FROM {{t}}report_services s WHERE {conditions}",
+            params,
+        )[0]
         rows = self._select(
-            f"SELECT s.transfer_id FROM {{t}}report_services s WHERE {service_conditions(query)} "
-            "AND s.transfer_id IS NOT NULL ORDER BY s.position",
-            service_params(query),
+            f"SELECT s.transfer_id, s.service_id FROM {{t}}report_services s WHERE {conditions} "
+            "ORDER BY s.position LIMIT :limit OFFSET :offset",
+            params,
         )
-        return [row["transfer_id"] for row in rows]
+        return PaymentPage(
+            payments=[(row["transfer_id"], row["service_id"]) for row in rows],
+            total=int(summary["total"]),
+            amount_fen=int(summary["amount"]),
+        )
 
     def coverage_figures(
         self, region_prefix: str, as_of: dt.date, group_length: int

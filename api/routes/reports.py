@@ -1,0 +1,175 @@
+"""/api/v1/reports: what supervisors report upward, each figure with the lists that make it
+(DESIGN.md section 11). JSON, or CSV and XLSX by the Accept header."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse, Response
+
+from api import report_queries as reports
+from api.deps import PrincipalDep, RuntimeDep
+from api.report_exports import XLSX, report_response
+from api.report_postings import service_postings
+from api.report_sheets import COVERAGE, OVERDUE, SERVICES
+from api.responses import shown
+from api.schemas.reports import (
+    CoverageReport,
+    OverdueReport,
+    PostingList,
+    ReportFamilyList,
+    ServedFamilyList,
+    ServicesReport,
+)
+from domain.values import Occasion, ServiceKind
+from projections.reports import COVERAGE_MEASURES
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+SPREADSHEETS: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, XLSX: {}}}}
+
+From = Annotated[dt.date | None, Query(alias="from")]
+To = Annotated[dt.date | None, Query(alias="to")]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+Accept = Annotated[str, Header()]
+Measure = Annotated[str | None, Query(pattern="^(" + "|".join(COVERAGE_MEASURES) + ")$")]
+
+
+@router.get("/services", response_model=ServicesReport, responses=SPREADSHEETS)
+def get_services_report(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    date_from: From = None,
+    date_to: To = None,
+    region: str | None = None,
+    occasion: Occasion | None = None,
+    kind: ServiceKind | None = None,
+    accept: Accept = "application/json",
+) -> Response:
+    """Households served, services, cash, goods and their total per child region, for a
+    period (default: this year to today). Voided services are left out, corrections applied."""
+    body = reports.services_report(
+        runtime,
+        principal,
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+        occasion=occasion,
+        kind=kind,
+    )
+    return report_response(body, ServicesReport, principal, accept, SERVICES)
+
+
+@router.get("/services/families", response_model=ServedFamilyList)
+def get_served_families(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    date_from: From = None,
+    date_to: To = None,
+    region: str | None = None,
+    occasion: Occasion | None = None,
+    kind: ServiceKind | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """The households a services figure counts, each with its services, cash and goods."""
+    body = reports.served_families(
+        runtime,
+        principal,
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+        occasion=occasion,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+    )
+    return shown(body, ServedFamilyList, principal)
+
+
+@router.get("/services/postings", response_model=PostingList)
+def get_service_postings(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    date_from: From = None,
+    date_to: To = None,
+    region: str | None = None,
+    occasion: Occasion | None = None,
+    kind: ServiceKind | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """The journal's postings of the cash a services figure sums: each takes a service's
+    condolence money out of its fund."""
+    body = service_postings(
+        runtime,
+        principal,
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+        occasion=occasion,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+    )
+    return shown(body, PostingList, principal)
+
+
+@router.get("/coverage", response_model=CoverageReport, responses=SPREADSHEETS)
+def get_coverage_report(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    as_of: dt.date | None = None,
+    accept: Accept = "application/json",
+) -> Response:
+    """Open special families per child region on `as_of` (default today), and how many have
+    dual contacts, a family doctor, the green channel, a nursing-subsidy policy in force, a
+    visit within 90 days, and at least 4 visits within 365 days."""
+    body = reports.coverage_report(runtime, principal, region=region, as_of=as_of)
+    return report_response(body, CoverageReport, principal, accept, COVERAGE)
+
+
+@router.get("/coverage/families", response_model=ReportFamilyList)
+def get_covered_families(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    as_of: dt.date | None = None,
+    measure: Measure = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """The families a coverage figure counts: all open special families, or those meeting
+    `measure`."""
+    body = reports.covered_families(
+        runtime,
+        principal,
+        region=region,
+        as_of=as_of,
+        measure=measure,
+        limit=limit,
+        offset=offset,
+    )
+    return shown(body, ReportFamilyList, principal)
+
+
+@router.get("/overdue", response_model=OverdueReport, responses=SPREADSHEETS)
+def get_overdue_report(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    days: Annotated[int, Query(ge=0, le=36_500)] = 90,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    accept: Accept = "application/json",
+) -> Response:
+    """Open special families with no service within `days` before today: never served first,
+    then the longest unserved, with their dual contacts."""
+    body = reports.overdue_report(
+        runtime, principal, region=region, days=days, limit=limit, offset=offset
+    )
+    return report_response(body, OverdueReport, principal, accept, OVERDUE)
