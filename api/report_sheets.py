@@ -91,3 +91,44 @@ OVERDUE = Export(
     ),
     rows=_overdue_rows,
 )
+
+
+FUNDS = Export(
+    name="funds",
+    columns=(
+        Column("source", "资金来源"),
+        Column("programme", "项目"),
+        Column("funds", "资金账户数", COUNT),
+        Column("received", "收到资金（元）", MONEY),
+        Column("allocated_in", "上级拨入（元）", MONEY),
+        Column("allocated_out", "下拨（元）", MONEY),
+        Column("paid", "发放（元）", MONEY),
+        Column("premiums", "保费（元）", MONEY),
+        Column("available", "期末可用（元）", MONEY),
+    ),
+    rows=lambda body: [*body["rows"], {**body["totals"], "source": TOTAL_LABEL}],
+)
+
+
+def _score_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for county in body["counties"]:
+        place = {"region_code": county["region_code"], "region_name": county["region_name"]}
+        rows.extend(place | indicator for indicator in county["indicators"])
+        rows.append(place | {"name": "总分", "score": county["total"]})
+    return rows
+
+
+SCORECARD = Export(
+    name="scorecard",
+    columns=(
+        Column("region_code", "区划代码"),
+        Column("region_name", "区划名称"),
+        Column("name", "指标"),
+        Column("value", "数值", PERCENT),
+        Column("weight", "权重", PERCENT),
+        Column("target", "目标值", PERCENT),
+        Column("score", "得分", PERCENT),
+    ),
+    rows=_score_rows,
+)

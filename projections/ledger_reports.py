@@ -64,6 +64,38 @@ def _placeholder(index: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class FlowPosting:
+    """A fund's posting within a funds report, with the figure (`flow`) it adds to and how
+    much it adds (a reversal of a payment subtracts from `paid`)."""
+
+    position: int
+    occurred_on: str
+    fund_id: str
+    fund_name: str
+    source: str
+    programme: str
+    region_code: str
+    transfer_id: str
+    flow: str
+    amount_fen: int
+    memo: str | None
+
+
+FLOWS = {
+    ("external", "credit"): "received",
+    ("fund", "credit"): "allocated_in",
+    ("fund", "debit"): "allocated_out",
+    ("beneficiary", "credit"): "paid",
+    ("beneficiary", "debit"): "paid",
+    ("external", "debit"): "premiums",
+}
+"""The figure a fund's posting adds to, by the kind of account on the other side and the
+fund's side."""
+
+INFLOWS = frozenset({"received", "allocated_in"})
+
+
 class LedgerReports:
     def __init__(self, view: SQLLedgerView) -> None:
         self.view = view
@@ -150,3 +182,100 @@ class LedgerReports:
                 )
                 for row in cursor.fetchall()
             ]
+
+    def flow_postings(
+        self,
+        *,
+        region_prefix: str,
+        date_from: dt.date,
+        date_to: dt.date,
+        source: str | None,
+        programme: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[FlowPosting], int]:
+        """The postings that make the period's flows of the funds report, and their count."""
+        conditions = (
+            "a.kind = 'fund' AND a.region_code >= :region_low AND a.region_code < :region_high "
+            f"AND e.posted_delta <> 0 AND {_IN_PERIOD}"
+            + (" AND a.source = :source" if source else "")
+            + (" AND a.programme = :programme" if programme else "")
+        )
+        joins = (
+            "FROM {t}ledger_entries e JOIN {t}ledger_accounts a ON a.account_id = e.account_id "
+            "JOIN {t}ledger_accounts c ON c.account_id = e.counterparty_id "
+        )
+        params = {
+            "region_low": region_prefix,
+            "region_high": region_prefix + "~",
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "source": source,
+            "programme": programme,
+            "limit": limit,
+            "offset": offset,
+        }
+        with self.view.read() as cursor:
+            cursor.execute(
+                self.view.dialect(f"SELECT COUNT(*) AS total {joins}WHERE {conditions}"), params
+            )
+            total = int(cursor.fetchone()["total"])
+            cursor.execute(
+                self.view.dialect(
+                    "SELECT e.position, e.occurred_on, a.account_id, a.name, a.source, "
+                    "a.programme, a.region_code, e.transfer_id, e.side, e.posted_delta, "
+                    f"c.kind AS counterparty_kind, t.memo {joins}"
+                    "LEFT JOIN {t}ledger_transfers t ON t.transfer_id = e.transfer_id "
+                    f"WHERE {conditions} ORDER BY e.occurred_on, e.position "
+                    "LIMIT :limit OFFSET :offset"
+                ),
+                params,
+            )
+            postings = []
+            for row in cursor.fetchall():
+                flow = FLOWS[(row["counterparty_kind"], row["side"])]
+                delta = int(row["posted_delta"])
+                postings.append(
+                    FlowPosting(
+                        position=int(row["position"]),
+                        occurred_on=row["occurred_on"],
+                        fund_id=row["account_id"],
+                        fund_name=row["name"],
+                        source=row["source"],
+                        programme=row["programme"],
+                        region_code=row["region_code"],
+                        transfer_id=row["transfer_id"],
+                        flow=flow,
+                        amount_fen=delta if flow in INFLOWS else -delta,
+                        memo=row["memo"],
+                    )
+                )
+        return postings, total
+
+    def budget_by_region(
+        self, *, region_prefix: str, year: int, group_length: int
+    ) -> dict[str, tuple[int, int]]:
+        """Per region group of funds, the year's (money that came into the group, paid).
+        Allocations within a group come in to one of its funds and go out of another: net, only
+        what came from above remains."""
+        statement = self.view.dialect(
+            f"SELECT SUBSTR(a.region_code, 1, {int(group_length)}) AS code, "
+            f"{_flow('external', '', 'credit')} + {_flow('fund', '', 'credit')} "
+            f"- {_flow('fund', '-', 'debit')} AS allocated, "
+            f"{_flow('beneficiary', '-')} AS paid "
+            "FROM {t}ledger_accounts a JOIN {t}ledger_entries e ON e.account_id = a.account_id "
+            "JOIN {t}ledger_accounts c ON c.account_id = e.counterparty_id "
+            "WHERE a.kind = 'fund' AND a.region_code >= :region_low "
+            "AND a.region_code < :region_high GROUP BY 1"
+        )
+        params = {
+            "region_low": region_prefix,
+            "region_high": region_prefix + "~",
+            "date_from": f"{year:04d}-01-01",
+            "date_to": f"{year:04d}-12-31",
+        }
+        with self.view.read() as cursor:
+            cursor.execute(statement, params)
+            return {
+                row["code"]: (int(row["allocated"]), int(row["paid"])) for row in cursor.fetchall()
+            }

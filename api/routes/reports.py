@@ -12,17 +12,23 @@ from fastapi.responses import JSONResponse, Response
 from api import report_queries as reports
 from api.deps import PrincipalDep, RuntimeDep
 from api.report_exports import XLSX, report_response
+from api.report_funds import funds_postings, funds_report
 from api.report_postings import service_postings
-from api.report_sheets import COVERAGE, OVERDUE, SERVICES
+from api.report_scorecard import scorecard
+from api.report_sheets import COVERAGE, FUNDS, OVERDUE, SCORECARD, SERVICES
 from api.responses import shown
 from api.schemas.reports import (
     CoverageReport,
+    FlowPostingList,
+    FundsReport,
     OverdueReport,
     PostingList,
     ReportFamilyList,
+    Scorecard,
     ServedFamilyList,
     ServicesReport,
 )
+from domain.ledger import FundSource, Programme
 from domain.values import Occasion, ServiceKind
 from projections.reports import COVERAGE_MEASURES
 
@@ -173,3 +179,62 @@ def get_overdue_report(
         runtime, principal, region=region, days=days, limit=limit, offset=offset
     )
     return report_response(body, OverdueReport, principal, accept, OVERDUE)
+
+
+@router.get("/funds", response_model=FundsReport, responses=SPREADSHEETS)
+def get_funds_report(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    date_from: From = None,
+    date_to: To = None,
+    region: str | None = None,
+    source: FundSource | None = None,
+    accept: Accept = "application/json",
+) -> Response:
+    """Per source and programme of the region's funds: received, allocated in and out, paid
+    to families, premiums, within the period; available at its end."""
+    body = funds_report(
+        runtime, principal, region=region, date_from=date_from, date_to=date_to, source=source
+    )
+    return report_response(body, FundsReport, principal, accept, FUNDS)
+
+
+@router.get("/funds/postings", response_model=FlowPostingList)
+def get_funds_postings(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    date_from: From = None,
+    date_to: To = None,
+    region: str | None = None,
+    source: FundSource | None = None,
+    programme: Programme | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """The postings behind a funds row, each naming the figure it adds to."""
+    body = funds_postings(
+        runtime,
+        principal,
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+        source=source,
+        programme=programme,
+        limit=limit,
+        offset=offset,
+    )
+    return shown(body, FlowPostingList, principal)
+
+
+@router.get("/scorecard", response_model=Scorecard, responses=SPREADSHEETS)
+def get_scorecard(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    accept: Accept = "application/json",
+) -> Response:
+    """Per county for a year: each indicator's value, weight, target and score, and a total
+    out of 100. Weights and targets: NUANXIN_SCORECARD_WEIGHTS / _TARGETS."""
+    body = scorecard(runtime, principal, region=region, year=year)
+    return report_response(body, Scorecard, principal, accept, SCORECARD)

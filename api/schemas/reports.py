@@ -174,3 +174,79 @@ class PostingList(StrictModel):
     limit: int
     offset: int
     amount: str
+
+
+class FundsDrill(StrictModel):
+    postings: str
+
+
+class FundFigures(StrictModel):
+    funds: int
+    received: str
+    allocated_in: str
+    allocated_out: str
+    paid: str
+    premiums: str
+    available: str
+    drill: FundsDrill
+
+
+class FundRow(FundFigures):
+    source: str
+    programme: str
+
+
+class FundsReport(ReportPeriod):
+    region: str | None
+    source: str | None
+    position: int
+    rows: list[FundRow]
+    totals: FundFigures
+
+
+class FlowPosting(StrictModel):
+    position: int
+    occurred_on: dt.date
+    fund_id: str
+    fund_name: str
+    source: str
+    programme: str
+    region_code: str
+    transfer_id: str
+    flow: str = Field(description="the funds figure it adds to: received, allocated_in, ...")
+    amount: str = Field(description="what it adds to that figure (a reversal subtracts)")
+    memo: str | None
+
+
+class FlowPostingList(StrictModel):
+    position: int
+    items: list[FlowPosting]
+    total: int
+    limit: int
+    offset: int
+
+
+class Indicator(StrictModel):
+    indicator: str
+    name: str
+    value: float | None
+    weight: float
+    target: float
+    score: float | None
+
+
+class CountyScore(StrictModel):
+    region_code: str
+    region_name: str
+    indicators: list[Indicator]
+    total: float | None = Field(description="out of 100, over the indicators with a value")
+
+
+class Scorecard(StrictModel):
+    region: str | None
+    year: int
+    as_of: dt.date
+    position: int
+    weights: dict[str, float]
+    targets: dict[str, float]
+    counties: list[CountyScore]
