@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from api.runtime import Runtime
+from api.spreadsheets import CellKind, Column
 from application.principal import Principal
 from domain.money import yuan_from_fen
 from projections.ledger import FundBalance, JournalRow, LedgerProjection, LedgerQuery
@@ -124,33 +121,30 @@ def journal_totals(rows: list[JournalRow]) -> dict[str, str]:
 
 
 JOURNAL_COLUMNS = (
-    "position", "occurred_on", "recorded_at", "account_id", "account_kind", "account_name",
-    "region_code", "transfer_id", "transfer_kind", "side", "phase", "amount", "balance",
-    "counterparty_id", "memo", "cause_type", "cause_id", "entry_hash",
-)  # fmt: skip
+    Column("position", "日志序号", CellKind.INTEGER),
+    Column("occurred_on", "业务日期", CellKind.DATE),
+    Column("recorded_at", "记录时间", CellKind.DATETIME),
+    Column("account_id", "账户编号"),
+    Column("account_kind", "账户类型"),
+    Column("account_name", "账户名称"),
+    Column("region_code", "区划代码"),
+    Column("transfer_id", "转账编号"),
+    Column("transfer_kind", "转账类型"),
+    Column("side", "借贷方向"),
+    Column("phase", "状态"),
+    Column("amount", "金额（元）", CellKind.YUAN),
+    Column("balance", "余额（元）", CellKind.YUAN),
+    Column("counterparty_id", "对方账户"),
+    Column("memo", "摘要"),
+    Column("cause_type", "来源类型"),
+    Column("cause_id", "来源编号"),
+    Column("entry_hash", "分录哈希"),
+)
 
 
-def _flat(row: JournalRow) -> list[Any]:
-    entry = journal_entry(row)
-    entry["cause_type"] = row.cause.get("type")
-    entry["cause_id"] = row.cause.get("id")
-    return [entry[column] for column in JOURNAL_COLUMNS]
-
-
-def journal_csv(rows: list[JournalRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(JOURNAL_COLUMNS)
-    writer.writerows(_flat(row) for row in rows)
-    return buffer.getvalue()
-
-
-def journal_xlsx(rows: list[JournalRow]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("journal")
-    sheet.append(list(JOURNAL_COLUMNS))
-    for row in rows:
-        sheet.append(_flat(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def journal_sheet_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Journal entries as the caller sees them, the cause split into two columns."""
+    return [
+        entry | {"cause_type": entry["cause"].get("type"), "cause_id": entry["cause"].get("id")}
+        for entry in entries
+    ]

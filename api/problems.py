@@ -26,7 +26,7 @@ from domain.errors import (
     NotFoundError,
     RuleViolatedError,
 )
-from domain.ledger import InsufficientFundsError
+from domain.ledger.errors import InsufficientFundsError
 from domain.money import yuan_from_fen
 from projections.runner import ProjectionLagError
 

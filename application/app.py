@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.services import ServiceCommands
 from application.users import UserCommands
-from domain.ledger import Account
+from domain.ledger.account import Account
 
 
 class Nuanxin(ServiceCommands, UserCommands):

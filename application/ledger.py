@@ -9,23 +9,23 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from application.base import CommandResult, Decision, NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
-from domain.errors import NotFoundError, RuleViolatedError
-from domain.ledger import (
-    Account,
-    AccountKind,
-    FundSource,
-    Programme,
-    Transfer,
-    TransferKind,
+from domain.errors import NotFoundError
+from domain.ledger.account import Account
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
     void_pending_transfer,
 )
+from domain.ledger.rules import (
+    transfer_needs_two_different_funds,
+    visit_cash_comes_from_a_warm_heart_fund_covering_the_family,
+)
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import AccountKind, FundSource, Programme, TransferKind
 from domain.money import yuan_from_fen
 from domain.permissions import Action
-from domain.values import region_scope
 
 
 def fund_body(account: Account) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def fund_body(account: Account) -> dict[str, Any]:
         "programme": str(account.programme) if account.programme else None,
         "region_code": account.region_code,
         "posted": yuan_from_fen(account.posted),
-        "pending": yuan_from_fen(account.pending_debits),
+        "pending": yuan_from_fen(account.pending),
         "available": yuan_from_fen(account.available),
         "opened_at": account.created_on.isoformat(),
     }
@@ -174,8 +174,7 @@ class LedgerCommands(NuanxinBase):
         principal.require(Action.MANAGE_FUNDS)
         on = self._past_or_today(occurred_on, "occurred_on")
         transfer_id = Transfer.id_for(principal.user_id, idempotency_key)
-        if from_fund == to_fund:
-            raise RuleViolatedError("a transfer needs two different funds", field="to_fund")
+        transfer_needs_two_different_funds(from_fund, to_fund)
         move = open_pending_transfer if pending else record_transfer
 
         def decide() -> Decision:
@@ -262,19 +261,7 @@ class LedgerCommands(NuanxinBase):
     ) -> tuple[Transfer, list[Account]]:
         """The payment a service record makes, to be saved in the same save as the record."""
         fund = self.fund_in_scope(principal, fund_id)
-        if fund.programme != Programme.WARM_HEART:
-            # Ring-fencing (专款专用): money of another programme is not spent on visits.
-            raise RuleViolatedError(
-                f"fund {fund_id} belongs to the {fund.programme} programme; "
-                "暖心行动 services pay only from warm_heart funds",
-                field="cash.fund_id",
-            )
-        if fund.region_code is None or not family_region.startswith(region_scope(fund.region_code)):
-            raise RuleViolatedError(
-                f"fund {fund_id} of region {fund.region_code} cannot pay a family in region "
-                f"{family_region}",
-                field="cash.fund_id",
-            )
+        visit_cash_comes_from_a_warm_heart_fund_covering_the_family(fund, family_region)
         family_account = self._beneficiary_account(family_id)
         transfer = record_transfer(
             fund,

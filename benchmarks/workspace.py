@@ -4,6 +4,7 @@ in the PostgreSQL server named, dropped afterwards."""
 from __future__ import annotations
 
 import base64
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -30,6 +31,17 @@ def throwaway_settings(postgres_url: str | None) -> Settings:
     )
 
 
+def drop_workspace(settings: Settings) -> None:
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    if settings.database_url:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                    sql.Identifier(settings.database_schema)
+                )
+            )
+
+
 @contextmanager
 def throwaway_runtime(settings: Settings) -> Iterator[Runtime]:
     runtime = open_runtime(settings, run_projections=False)
@@ -37,10 +49,4 @@ def throwaway_runtime(settings: Settings) -> Iterator[Runtime]:
         yield runtime
     finally:
         runtime.close()
-        if settings.database_url:
-            with psycopg.connect(settings.database_url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP SCHEMA {} CASCADE").format(
-                        sql.Identifier(settings.database_schema)
-                    )
-                )
+        drop_workspace(settings)

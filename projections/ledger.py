@@ -12,7 +12,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
-from domain.ledger import Account, EntryPhase, Side, Transfer
+from domain.ledger.account import Account
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import PHASE_EFFECT, EntryPhase, Side
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
 from projections.timeline import utc_text
 
@@ -99,22 +101,6 @@ class LedgerView(ProjectionView, ABC):
         """Postings in business-date order, each with its account's running posted balance."""
 
 
-# How an entry changes its account's posted balance (credits in, debits out) and its
-# reserved debits, by phase.
-_POSTED_EFFECT = {
-    EntryPhase.POSTED: 1,
-    EntryPhase.PENDING: 0,
-    EntryPhase.POST_PENDING: 1,
-    EntryPhase.VOID_PENDING: 0,
-}
-_RESERVED_EFFECT = {
-    EntryPhase.POSTED: 0,
-    EntryPhase.PENDING: 1,
-    EntryPhase.POST_PENDING: -1,
-    EntryPhase.VOID_PENDING: -1,
-}
-
-
 def _opened(event: Any, position: int, changes: LedgerChanges) -> None:
     changes.accounts.append(
         {
@@ -135,6 +121,7 @@ def _entry_recorded(event: Any, position: int, changes: LedgerChanges) -> None:
     phase = EntryPhase(event.phase)
     is_debit = Side(event.side) == Side.DEBIT
     amount = int(event.amount_fen)
+    posted_sign, pending_sign = PHASE_EFFECT[phase]
     changes.entries.append(
         {
             "position": position,
@@ -145,8 +132,10 @@ def _entry_recorded(event: Any, position: int, changes: LedgerChanges) -> None:
             "side": str(event.side),
             "phase": phase.value,
             "amount_fen": amount,
-            "posted_delta": (-amount if is_debit else amount) * _POSTED_EFFECT[phase],
-            "reserved_delta": (amount if is_debit else 0) * _RESERVED_EFFECT[phase],
+            # As a fund sees it (credits in, debits out), as `SideTotals` counts it; only debits
+            # are pending for the account, since pending credits are not its until posted.
+            "posted_delta": (-amount if is_debit else amount) * posted_sign,
+            "pending_delta": (amount if is_debit else 0) * pending_sign,
             "occurred_on": event.occurred_on.isoformat(),
             "recorded_at": utc_text(event.timestamp),
             "entry_hash": event.entry_hash,

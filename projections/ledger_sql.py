@@ -17,16 +17,22 @@ ACCOUNT_COLUMNS = (
 )  # fmt: skip
 ENTRY_COLUMNS = (
     "position", "account_id", "version", "transfer_id", "counterparty_id", "side", "phase",
-    "amount_fen", "posted_delta", "reserved_delta", "occurred_on", "recorded_at", "entry_hash",
+    "amount_fen", "posted_delta", "pending_delta", "occurred_on", "recorded_at", "entry_hash",
 )  # fmt: skip
 TRANSFER_COLUMNS = (
     "transfer_id", "kind", "memo", "cause", "occurred_on", "state", "reverses", "position",
 )  # fmt: skip
 
 
+# A view table keeps the column names it was created with (existing tables are not migrated),
+# so an amount the ledger now calls `pending` is stored under its first name.
+STORED_COLUMN_NAMES = {"pending_delta": "reserved_delta"}
+
+
 def _insert(table: str, columns: tuple[str, ...]) -> str:
+    stored = (STORED_COLUMN_NAMES.get(column, column) for column in columns)
     return (
-        f"INSERT INTO {{t}}{table} ({', '.join(columns)}) "
+        f"INSERT INTO {{t}}{table} ({', '.join(stored)}) "
         f"VALUES ({', '.join(':' + c for c in columns)})"
     )
 
@@ -92,7 +98,7 @@ class SQLLedgerView(SQLView, LedgerView):
         statement = self.dialect(
             "SELECT a.account_id, a.name, a.source, a.programme, a.region_code, "
             "COALESCE(SUM(e.posted_delta), 0) AS posted, "
-            "COALESCE(SUM(e.reserved_delta), 0) AS reserved "
+            "COALESCE(SUM(e.reserved_delta), 0) AS pending "
             "FROM {t}ledger_accounts a LEFT JOIN {t}ledger_entries e "
             "ON e.account_id = a.account_id AND e.occurred_on <= :as_of "
             "AND e.recorded_at <= :known_at "
@@ -111,7 +117,7 @@ class SQLLedgerView(SQLView, LedgerView):
                     programme=row["programme"],
                     region_code=row["region_code"],
                     posted_fen=int(row["posted"]),
-                    pending_fen=int(row["reserved"]),
+                    pending_fen=int(row["pending"]),
                 )
                 for row in cursor.fetchall()
             ]

@@ -13,19 +13,11 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
 from domain.family import Family
+from domain.labels import CATEGORY_LABELS, CLOSED_LABEL, RELATION_LABELS, REOPENED_LABEL
 from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
-from domain.values import FamilyStatus
+from domain.values import FamilyCategory, FamilyStatus, Relation
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
-
-CATEGORY_LABELS = {
-    "bereaved": "失独家庭",
-    "disabled_child": "伤残家庭",
-    "surgery_complication": "手术并发症家庭",
-    "hardship": "计生困难家庭",
-    "only_child": "独生子女户",
-    "two_daughters": "双女户",
-}
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -201,7 +193,7 @@ class Envelope:
 def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     head = next(m for m in event.members if m["relation"] == "head")
     category = str(event.category)
-    label = CATEGORY_LABELS.get(category, category)
+    label = CATEGORY_LABELS[FamilyCategory(category)]
     changes.entries.append(
         on.family_entry(
             "FamilyRegistered",
@@ -223,7 +215,8 @@ def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
 
 def _member_added(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     member = event.member
-    summary = f"新增家庭成员{member['name']}（{member['relation']}）"
+    relation = RELATION_LABELS[Relation(member["relation"])]
+    summary = f"新增家庭成员{member['name']}（{relation}）"
     details = {"member_id": member["member_id"], "relation": member["relation"]}
     changes.entries.append(on.family_entry("MemberAdded", event.added_on, summary, details))
 
@@ -298,7 +291,7 @@ def _closed(event: Any, on: Envelope, changes: TimelineChanges) -> None:
         on.family_entry(
             "FamilyClosed",
             event.closed_on,
-            f"结案：{event.reason}",
+            f"{CLOSED_LABEL}：{event.reason}",
             {"reason": event.reason},
         )
     )
@@ -310,7 +303,7 @@ def _reopened(event: Any, on: Envelope, changes: TimelineChanges) -> None:
         on.family_entry(
             "FamilyReopened",
             event.reopened_on,
-            f"重新立案：{event.reason}" if event.reason else "重新立案",
+            f"{REOPENED_LABEL}：{event.reason}" if event.reason else REOPENED_LABEL,
             {"reason": event.reason},
         )
     )

@@ -104,3 +104,15 @@ def caseworker(user_headers: UserFactory) -> dict[str, str]:
 @pytest.fixture
 def supervisor(user_headers: UserFactory) -> dict[str, str]:
     return user_headers("supervisor", "430100")
+
+
+@pytest.fixture
+def admin(user_headers: UserFactory) -> dict[str, str]:
+    """An admin of every region."""
+    return user_headers("admin", None)
+
+
+@pytest.fixture
+def auditor(user_headers: UserFactory) -> dict[str, str]:
+    """An auditor of every region."""
+    return user_headers("auditor", None)

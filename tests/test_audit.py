@@ -40,22 +40,21 @@ from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
-from domain.ledger import (
-    Account,
-    FundSource,
-    Programme,
-    Transfer,
-    TransferKind,
+from domain.ledger.account import Account
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
 )
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import FundSource, Programme, TransferKind
 from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, ledger_root_hash
 from domain.values import Role
 from infrastructure.settings import Settings
 from projections.ledger import LedgerProjection, LedgerQuery
 from tests.conftest import POSTGRES_URL, UserFactory
+from tests.steps import command_environment
 
 DAY = dt.date(2024, 2, 8)
 ADMIN_ACTOR = Actor(user_id="admin-1", name="县计生协 财务 王会计", role="admin")
@@ -831,27 +830,16 @@ def test_a_ledger_that_fails_verification_is_not_sealed_over_http(
 # -- command line ---------------------------------------------------------------------------------
 
 
-def cli_env(settings: Settings) -> dict[str, str]:
-    env = {"NUANXIN_DATA_DIR": str(settings.data_dir), "NUANXIN_LOG_LEVEL": "warning"}
-    if settings.uses_postgres:
-        env |= {
-            "NUANXIN_DATABASE_URL": settings.database_url or "",
-            "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
-            "NUANXIN_CIPHER_KEY": settings.cipher_key or "",
-        }
-    return env
-
-
 def test_cli_verify_exits_0_then_1_after_tampering(
     settings: Settings, ledger: Ledger, rows: StoredRows
 ) -> None:
     runner = CliRunner()
-    result = runner.invoke(audit, ["verify"], env=cli_env(settings))
+    result = runner.invoke(audit, ["verify"], env=command_environment(settings))
     assert result.exit_code == 0, result.output
     assert f"verifies: {LEDGER_EVENTS} events checked" in result.stdout.splitlines()[0]
 
     rows.delete(ledger.county.id, 3)
-    result = runner.invoke(audit, ["verify"], env=cli_env(settings))
+    result = runner.invoke(audit, ["verify"], env=command_environment(settings))
 
     assert result.exit_code == 1
     summary, *problems = result.stdout.splitlines()
@@ -861,7 +849,9 @@ def test_cli_verify_exits_0_then_1_after_tampering(
 
 
 def test_cli_replay_prints_balances_as_of_a_date(settings: Settings, ledger: Ledger) -> None:
-    result = CliRunner().invoke(audit, ["replay", "--as-of", "2024-02-13"], env=cli_env(settings))
+    result = CliRunner().invoke(
+        audit, ["replay", "--as-of", "2024-02-13"], env=command_environment(settings)
+    )
 
     assert result.exit_code == 0, result.output
     county_line = next(line for line in result.stdout.splitlines() if str(ledger.county.id) in line)
@@ -874,7 +864,9 @@ def test_cli_export_and_verify_bundle_without_a_database(
 ) -> None:
     runner = CliRunner()
     bundle = tmp_path / "audit-2024.jsonl.gz"
-    exported = runner.invoke(audit, ["export", "--out", str(bundle)], env=cli_env(settings))
+    exported = runner.invoke(
+        audit, ["export", "--out", str(bundle)], env=command_environment(settings)
+    )
     assert exported.exit_code == 0, exported.output
     assert f"exported {LEDGER_EVENTS} ledger events" in exported.stdout
 

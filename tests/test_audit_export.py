@@ -14,7 +14,11 @@ from api.cli_audit import audit
 from api.runtime import Runtime
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
-from tests.test_cli import environment
+from tests.steps import command_environment, unset_other_nuanxin_variables
+
+
+def cli_env(settings: Settings) -> dict[str, str | None]:
+    return {**unset_other_nuanxin_variables(), **command_environment(settings)}
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +28,11 @@ def _logs_back_to_stderr() -> Iterator[None]:
 
 
 def export(settings: Settings, out: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(audit, ["export", "--out", out], env=environment(settings))
+    result = CliRunner().invoke(
+        audit,
+        ["export", "--out", out],
+        env=cli_env(settings),
+    )
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -18,8 +18,11 @@ from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 from tests.conftest import UserFactory
-from tests.steps import FAMILIES
-from tests.test_cli import environment
+from tests.steps import FAMILIES, command_environment, unset_other_nuanxin_variables
+
+
+def cli_env(settings: Settings) -> dict[str, str | None]:
+    return {**unset_other_nuanxin_variables(), **command_environment(settings)}
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +32,7 @@ def _logs_back_to_stderr() -> Iterator[None]:
 
 
 def nuanxin(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=environment(settings))
+    return CliRunner().invoke(main, list(args), env=cli_env(settings))
 
 
 def token_of(result: Result) -> str:

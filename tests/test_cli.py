@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from infrastructure.logging import configure_logging
 from infrastructure.persistence import EVENTS_DB_FILE
 from infrastructure.settings import Settings
 from infrastructure.tokens import hash_token
+from tests.steps import command_environment, unset_other_nuanxin_variables
 from tests.support import family_payload
 
 
@@ -27,18 +29,9 @@ def _logs_back_to_stderr() -> Iterator[None]:
     configure_logging("warning")
 
 
-def environment(settings: Settings) -> dict[str, str | None]:
-    return {
-        "NUANXIN_DATA_DIR": str(settings.data_dir),
-        "NUANXIN_DATABASE_URL": settings.database_url,
-        "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
-        "NUANXIN_CIPHER_KEY": settings.cipher_key,
-        "NUANXIN_LOG_LEVEL": "warning",
-    }
-
-
 def nuanxin(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=environment(settings))
+    env = unset_other_nuanxin_variables() | command_environment(settings)
+    return CliRunner().invoke(main, list(args), env=env)
 
 
 def opened(settings: Settings) -> Runtime:
@@ -170,6 +163,34 @@ def test_an_unusable_database_url_exits_non_zero_with_a_one_line_reason(tmp_path
 def projection_lines(result: Result) -> dict[str, str]:
     lines = (line.split(":", 1) for line in result.stdout.splitlines() if ":" in line)
     return {name.strip(): rest.strip() for name, rest in lines}
+
+
+def test_a_cipher_key_that_cannot_read_the_store_stops_a_command_with_one_line(
+    tmp_path: Path,
+) -> None:
+    env = {"NUANXIN_DATA_DIR": str(tmp_path), "NUANXIN_DATABASE_URL": ""}
+    CliRunner().invoke(main, ["users", "add", "李敏", "--role", "admin"], env=env)
+    other_key = base64.b64encode(bytes(range(1, 33))).decode()
+
+    result = CliRunner().invoke(
+        main, ["projections", "status"], env=env | {"NUANXIN_CIPHER_KEY": other_key}
+    )
+
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines() == [
+        "Error: NUANXIN_CIPHER_KEY cannot decrypt the stored events: every process using "
+        "this database needs the same key"
+    ]
+
+
+def test_an_upper_case_schema_name_is_refused_with_one_line(tmp_path: Path) -> None:
+    env = {"NUANXIN_DATA_DIR": str(tmp_path), "NUANXIN_DATABASE_SCHEMA": "Mixed_Case"}
+
+    result = CliRunner().invoke(main, ["projections", "status"], env=env)
+
+    assert result.exit_code != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "NUANXIN_DATABASE_SCHEMA" in result.stderr
 
 
 def test_projections_status_shows_the_log_position_and_each_projections_lag(

@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from fastapi.testclient import TestClient
@@ -48,6 +48,23 @@ def test_the_same_idempotency_key_posted_concurrently_records_one_service(
     assert event_names(stored_events(runtime)).count("ServiceRecord.Recorded") == 1
     entries = timeline(client, caseworker, family_id)
     assert sorted(e["event"] for e in entries) == ["FamilyRegistered", "ServiceRecorded"]
+
+
+def test_concurrent_retries_with_one_key_answer_the_same_family(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    payload = family_payload()
+    keyed = caseworker | {"Idempotency-Key": "register-once"}
+
+    def post(_: int) -> tuple[int, Any]:
+        response = client.post(FAMILIES, json=payload, headers=keyed)
+        return response.status_code, response.json().get("id")
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(post, range(12)))
+
+    assert sorted(status for status, _ in answers) == [200] * 11 + [201]
+    assert len({family_id for _, family_id in answers}) == 1
 
 
 def test_one_resident_registered_concurrently_in_several_families_is_admitted_once(

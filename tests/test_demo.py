@@ -17,6 +17,7 @@ from domain.values import Role, parse_resident_id
 from infrastructure.clock import BusinessClock
 from infrastructure.persistence import events_environment
 from infrastructure.settings import Settings
+from tests.steps import event_name, events_of
 
 SMALL_DEMO = 20
 # 春节 / 端午 / 中秋 fall on these Gregorian dates (农历正月初一, 五月初五, 八月十五).
@@ -46,22 +47,6 @@ def new_app(data_dir: Path) -> Nuanxin:
     return Nuanxin(events_environment(Settings(data_dir=data_dir)), BusinessClock("Asia/Shanghai"))
 
 
-def stored_events(app: Nuanxin) -> list[Any]:
-    events: list[Any] = []
-    start = 1
-    while True:
-        page = app.recorder.select_notifications(start=start, limit=500)
-        if not page:
-            return events
-        events.extend(app.mapper.to_domain_event(notification) for notification in page)
-        start = page[-1].id + 1
-
-
-def event_name(event: Any) -> str:
-    """Like "Family.Registered": the aggregate class and the event class."""
-    return str(type(event).__qualname__)
-
-
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Nuanxin, DemoSummary, list[Any]]:
     app = new_app(tmp_path_factory.mktemp("demo"))
@@ -69,7 +54,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Nuanxin, DemoSumma
     summary = load_demo_county(app, families=SMALL_DEMO, progress=lambda *c: calls.append(c))
     assert calls[0] == (0, SMALL_DEMO)
     assert calls[-1] == (SMALL_DEMO, SMALL_DEMO)
-    return app, summary, stored_events(app)
+    return app, summary, events_of(app)
 
 
 def people(events: list[Any]) -> list[dict[str, Any]]:
@@ -196,7 +181,7 @@ def test_the_same_seed_gives_the_same_people(tmp_path: Path) -> None:
     def who(app: Nuanxin) -> list[tuple[str, ...]]:
         # Member ids are fresh UUIDs on every load; the people themselves are not.
         fields = ("name", "id_number", "birth_date", "gender", "relation")
-        return [tuple(person[f] for f in fields) for person in people(stored_events(app))]
+        return [tuple(person[f] for f in fields) for person in people(events_of(app))]
 
     assert who(first) == who(second)
 

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.steps import FAMILIES, register_family
 from tests.support import family_payload, person
-
-FAMILIES = "/api/v1/families"
-
-
-def register(client: TestClient, headers: dict[str, str], **overrides: object) -> dict:
-    response = client.post(FAMILIES, json=family_payload(**overrides), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_a_registered_family_answers_201_with_id_version_and_members(
@@ -34,7 +27,7 @@ def test_a_registered_family_answers_201_with_id_version_and_members(
 def test_a_resident_id_in_an_open_family_is_refused_naming_that_family(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    first = register(client, caseworker)
+    first = register_family(client, caseworker)
     again = family_payload(head=first["head"] | {"phone": None})
     again["head"] = {k: again["head"][k] for k in ("name", "id_number", "birth_date", "gender")}
 
@@ -49,7 +42,7 @@ def test_a_resident_id_in_an_open_family_is_refused_naming_that_family(
 def test_a_resident_id_of_a_closed_family_may_be_registered_again(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    first = register(client, caseworker)
+    first = register_family(client, caseworker)
     client.post(f"{FAMILIES}/{first['id']}/close", json={"reason": "迁出本县"}, headers=caseworker)
     again = family_payload()
     again["head"]["id_number"] = first["head"]["id_number"]
@@ -77,7 +70,7 @@ def test_the_same_idempotency_key_registers_once_and_answers_the_same_body(
 def test_a_member_is_added_and_later_marked_deceased(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    family = register(client, caseworker)
+    family = register_family(client, caseworker)
     child = person("李小明", "1990-05-05", female=False) | {"relation": "child"}
 
     added = client.post(f"{FAMILIES}/{family['id']}/members", json=child, headers=caseworker)
@@ -98,7 +91,7 @@ def test_a_member_is_added_and_later_marked_deceased(
 def test_contacts_doctor_and_green_channel_are_recorded_on_the_case(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    family_id = register(client, caseworker)["id"]
+    family_id = register_family(client, caseworker)["id"]
 
     client.post(
         f"{FAMILIES}/{family_id}/contacts",
@@ -135,7 +128,7 @@ def test_contacts_doctor_and_green_channel_are_recorded_on_the_case(
 def test_a_closed_family_refuses_changes_until_it_is_reopened(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    family_id = register(client, caseworker)["id"]
+    family_id = register_family(client, caseworker)["id"]
     closed = client.post(
         f"{FAMILIES}/{family_id}/close",
         json={"reason": "户主去世", "closed_on": "2024-06-01"},
@@ -159,7 +152,7 @@ def test_a_transferred_family_leaves_the_old_caseworkers_sight(
     client: TestClient, user_headers
 ) -> None:
     changsha_county = user_headers("caseworker", "430121")
-    family_id = register(client, changsha_county)["id"]
+    family_id = register_family(client, changsha_county)["id"]
 
     moved = client.post(
         f"{FAMILIES}/{family_id}/transfer",
@@ -177,7 +170,7 @@ def test_a_transferred_family_leaves_the_old_caseworkers_sight(
 def test_a_stale_if_match_version_is_refused_with_412(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    family_id = register(client, caseworker)["id"]
+    family_id = register_family(client, caseworker)["id"]
 
     stale = client.post(
         f"{FAMILIES}/{family_id}/close",
@@ -198,8 +191,8 @@ def test_families_are_listed_with_filters_and_pagination(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
     for region in ("430121101001", "430121101002", "430121102001"):
-        register(client, caseworker, region_code=region)
-    register(client, caseworker, region_code="430121101003", category="hardship")
+        register_family(client, caseworker, region_code=region)
+    register_family(client, caseworker, region_code="430121101003", category="hardship")
 
     township = client.get(FAMILIES, params={"region": "430121101"}, headers=caseworker).json()
     hardship = client.get(FAMILIES, params={"category": "hardship"}, headers=caseworker).json()
@@ -209,3 +202,13 @@ def test_families_are_listed_with_filters_and_pagination(
     assert [f["category"] for f in hardship["items"]] == ["hardship"]
     assert page["total"] == 4
     assert len(page["items"]) == 2
+
+
+def test_a_city_code_as_region_filter_lists_the_families_under_it(
+    client: TestClient, caseworker: dict[str, str], supervisor: dict[str, str]
+) -> None:
+    register_family(client, caseworker)
+
+    listed = client.get(FAMILIES, params={"region": "430100"}, headers=supervisor).json()
+
+    assert listed["total"] == 1

@@ -131,3 +131,30 @@ def test_a_plain_request_id_is_echoed(client: TestClient, caseworker: dict[str, 
     response = client.get(FAMILIES, headers=caseworker | {"X-Request-ID": "req-42.a_b"})
 
     assert response.headers["X-Request-ID"] == "req-42.a_b"
+
+
+def test_an_amount_over_one_billion_yuan_is_refused_naming_the_field(
+    client: TestClient, user_headers: UserFactory
+) -> None:
+    admin = user_headers("admin", None)
+    fund = client.post(
+        "/api/v1/funds",
+        json={"source": "provincial_budget", "region_code": "430121", "programme": "warm_heart",
+              "name": "长沙县暖心行动资金"},
+        headers=admin,
+    ).json()["id"]  # fmt: skip
+
+    too_much = client.post(
+        f"/api/v1/funds/{fund}/receipts",
+        json={"amount": "1000000000.01", "payer": "湖南省财政厅"},
+        headers=admin | {"Idempotency-Key": "r-1"},
+    )
+    the_most = client.post(
+        f"/api/v1/funds/{fund}/receipts",
+        json={"amount": "1000000000.00", "payer": "湖南省财政厅"},
+        headers=admin | {"Idempotency-Key": "r-2"},
+    )
+
+    assert too_much.status_code == 422
+    assert problem_fields(too_much) == ["amount"]
+    assert the_most.status_code == 201

@@ -14,74 +14,22 @@ from openpyxl import load_workbook
 
 from api.runtime import Runtime, open_runtime
 from tests.conftest import UserFactory
-from tests.steps import register_family, stored_events
+from tests.steps import (
+    FAMILIES,
+    FUNDS,
+    TRANSFERS,
+    allocate,
+    balances,
+    fund,
+    journal,
+    open_fund,
+    receive,
+    register_family,
+    stored_events,
+)
 from tests.support import service_payload
 
-FUNDS = "/api/v1/funds"
-TRANSFERS = "/api/v1/transfers"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def admin(user_headers: UserFactory) -> dict[str, str]:
-    return user_headers("admin", None)
-
-
-@pytest.fixture
-def auditor(user_headers: UserFactory) -> dict[str, str]:
-    return user_headers("auditor", None)
-
-
-def open_fund(
-    client: TestClient, admin: dict[str, str], region_code: str = "430121", **overrides: str
-) -> dict[str, Any]:
-    payload = {
-        "source": "provincial_budget",
-        "region_code": region_code,
-        "programme": "warm_heart",
-        "name": f"{region_code}暖心行动资金",
-    } | overrides
-    response = client.post(FUNDS, json=payload, headers=admin)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def receive(
-    client: TestClient, admin: dict[str, str], fund_id: str, amount: str, **extra: str
-) -> Any:
-    payload = {"amount": amount, "payer": "湖南省财政厅", "received_on": "2025-01-05"} | extra
-    return client.post(f"{FUNDS}/{fund_id}/receipts", json=payload, headers=admin)
-
-
-def allocate(
-    client: TestClient,
-    admin: dict[str, str],
-    from_fund: str,
-    to_fund: str,
-    amount: str,
-    **extra: Any,
-) -> Any:
-    payload = {"from_fund": from_fund, "to_fund": to_fund, "amount": amount, "memo": "下拨"}
-    return client.post(TRANSFERS, json=payload | extra, headers=admin)
-
-
-def fund(client: TestClient, headers: dict[str, str], fund_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = client.get(f"{FUNDS}/{fund_id}", headers=headers).json()
-    return body
-
-
-def balances(client: TestClient, headers: dict[str, str], **params: str) -> dict[str, Any]:
-    response = client.get("/api/v1/ledger/balances", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    return {f["fund_id"]: f for f in response.json()["funds"]}
-
-
-def journal(client: TestClient, headers: dict[str, str], **params: str) -> dict[str, Any]:
-    response = client.get("/api/v1/ledger/journal", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def test_an_admin_opens_a_fund_that_starts_empty(client: TestClient, admin: dict[str, str]) -> None:
@@ -248,6 +196,23 @@ def test_a_caseworker_pays_only_from_funds_of_their_region(
     assert fund(client, admin, liuyang)["available"] == "2000.00"
 
 
+def test_visit_cash_comes_only_from_warm_heart_funds(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    education = open_fund(client, admin, "430121", programme="education_aid")["id"]
+    assert receive(client, admin, education, "1000.00").status_code == 201
+    family_id = register_family(client, caseworker)["id"]
+
+    response = client.post(
+        f"{FAMILIES}/{family_id}/services",
+        json=service_payload(cash={"amount": "500.00", "fund_id": education}),
+        headers=caseworker,
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "cash.fund_id"
+
+
 def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
     client: TestClient, admin: dict[str, str]
 ) -> None:
@@ -290,6 +255,24 @@ def test_a_voided_pending_transfer_releases_the_reservation(
     assert fund(client, admin, town)["posted"] == "0.00"
 
 
+def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    county, town = (
+        open_fund(client, admin, "430121")["id"],
+        open_fund(client, admin, "430121101")["id"],
+    )
+    assert receive(client, admin, county, "1000.00").status_code == 201
+    pending = allocate(client, admin, county, town, "100.00", memo="预拨", pending=True).json()
+    keyed = admin | {"Idempotency-Key": "post-once"}
+
+    first = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
+    retry = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
+
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert first.json() == retry.json()
+
+
 def test_balances_as_of_a_date_and_as_known_at_a_time_leave_out_what_came_later(
     client: TestClient, admin: dict[str, str], auditor: dict[str, str]
 ) -> None:
@@ -322,6 +305,23 @@ def test_balances_roll_up_by_region_prefix(
     assert totals["430121101"]["posted"] == "300.00"
 
 
+def test_region_totals_count_each_fund_once_per_level(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    province = open_fund(client, admin, "430000")["id"]
+    city = open_fund(client, admin, "430100")["id"]
+    assert receive(client, admin, province, "1000.00").status_code == 201
+    allocate(client, admin, province, city, "100.00")
+
+    totals = {
+        t["region_code"]: t
+        for t in client.get("/api/v1/ledger/balances", headers=auditor).json()["totals"]
+    }
+
+    assert (totals["430000"]["funds"], totals["430000"]["posted"]) == (2, "1000.00")
+    assert (totals["430100"]["funds"], totals["430100"]["posted"]) == (1, "100.00")
+
+
 def test_the_journal_shows_running_balances_causes_and_balanced_totals(
     client: TestClient, admin: dict[str, str], auditor: dict[str, str]
 ) -> None:
@@ -352,7 +352,7 @@ def test_the_journal_is_also_csv_and_xlsx(
     as_xlsx = client.get("/api/v1/ledger/journal", headers=auditor | {"Accept": XLSX})
 
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text.splitlines()[0].startswith("position,occurred_on")
+    assert as_csv.text.splitlines()[0].startswith("\ufeff日志序号,业务日期")
     assert len(as_csv.text.splitlines()) == 3
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None

@@ -7,30 +7,39 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.errors import InvalidValueError, RuleViolatedError
-from domain.ledger import (
-    Account,
+from domain.ledger.account import Account
+from domain.ledger.errors import (
     AccountKindMismatchError,
-    EntryPhase,
-    FundSource,
     InsufficientFundsError,
-    Programme,
     RingFenceViolatedError,
-    Side,
-    Transfer,
-    TransferKind,
+    SameFundTransferError,
     TransferNotPendingError,
     TransferNotReversibleError,
-    TransferState,
-    account_opening_hash,
-    ledger_entry_hash,
+    VisitCashFromWrongFundError,
+)
+from domain.ledger.hashing import account_opening_hash, ledger_entry_hash, transfer_terms_digest
+from domain.ledger.operations import (
     open_pending_transfer,
     post_pending_transfer,
     record_transfer,
     reverse_transfer,
-    transfer_terms_digest,
     void_pending_transfer,
+)
+from domain.ledger.rules import (
+    transfer_needs_two_different_funds,
+    visit_cash_comes_from_a_warm_heart_fund_covering_the_family,
+)
+from domain.ledger.transfer import Transfer
+from domain.ledger.vocabulary import (
+    EntryPhase,
+    FundSource,
+    Programme,
+    Side,
+    TransferKind,
+    TransferState,
 )
 
 DAY = dt.date(2024, 2, 8)
@@ -279,6 +288,41 @@ def test_a_province_may_allocate_to_a_township_several_levels_down() -> None:
     assert township.posted == 40_000
 
 
+def test_a_transfer_from_a_fund_to_itself_is_refused() -> None:
+    fund_id = uuid4()
+
+    with pytest.raises(SameFundTransferError) as refused:
+        transfer_needs_two_different_funds(fund_id, fund_id)
+
+    assert refused.value.field == "to_fund"
+
+
+def test_a_transfer_between_two_funds_is_allowed() -> None:
+    transfer_needs_two_different_funds(uuid4(), uuid4())
+
+
+def test_visit_cash_may_come_from_a_warm_heart_fund_of_the_familys_region_or_above() -> None:
+    visit_cash_comes_from_a_warm_heart_fund_covering_the_family(fund(CITY), COUNTY)
+
+
+def test_visit_cash_from_a_fund_of_another_programme_is_refused() -> None:
+    nursing = fund(CITY, programme=Programme.NURSING_SUBSIDY)
+
+    with pytest.raises(VisitCashFromWrongFundError) as refused:
+        visit_cash_comes_from_a_warm_heart_fund_covering_the_family(nursing, COUNTY)
+
+    assert refused.value.field == "cash.fund_id"
+
+
+def test_visit_cash_from_a_fund_of_a_region_not_covering_the_family_is_refused() -> None:
+    county_fund = fund(COUNTY)
+
+    with pytest.raises(VisitCashFromWrongFundError) as refused:
+        visit_cash_comes_from_a_warm_heart_fund_covering_the_family(county_fund, OTHER_COUNTY)
+
+    assert refused.value.field == "cash.fund_id"
+
+
 # -- two phases -----------------------------------------------------------------------------
 
 
@@ -287,7 +331,7 @@ def test_a_pending_debit_reduces_available_but_not_posted() -> None:
 
     reserve(account, family_account(), 20_000)
 
-    assert (account.posted, account.pending, account.available) == (50_000, -20_000, 30_000)
+    assert (account.posted, account.pending, account.available) == (50_000, 20_000, 30_000)
 
 
 def test_a_pending_credit_is_not_available_until_posted() -> None:
@@ -295,7 +339,7 @@ def test_a_pending_credit_is_not_available_until_posted() -> None:
 
     reserve(funded(50_000), family, 20_000)
 
-    assert (family.posted, family.pending, family.available) == (0, 20_000, 0)
+    assert (family.posted, family.pending_credits, family.available) == (0, 20_000, 0)
 
 
 def test_a_pending_debit_that_would_overdraw_is_refused() -> None:
@@ -315,7 +359,7 @@ def test_posting_a_pending_transfer_moves_the_reserved_amount() -> None:
     post_pending_transfer(transfer, account, family, posted_on=DAY)
 
     assert (account.posted, account.pending, account.available) == (30_000, 0, 30_000)
-    assert (family.posted, family.pending) == (20_000, 0)
+    assert (family.posted, family.pending_credits) == (20_000, 0)
     assert transfer.state == TransferState.POSTED
 
 
@@ -326,7 +370,7 @@ def test_voiding_a_pending_transfer_releases_the_reserved_amount() -> None:
     void_pending_transfer(transfer, account, family, voided_on=DAY, reason="claim withdrawn")
 
     assert (account.posted, account.available) == (50_000, 50_000)
-    assert (family.posted, family.pending) == (0, 0)
+    assert (family.posted, family.pending_credits) == (0, 0)
     assert transfer.state == TransferState.VOIDED
 
 
@@ -643,6 +687,24 @@ def test_the_transfer_digest_changes_when_any_term_changes(term: str, changed: A
     assert tampered != original
 
 
+# -- stored names -----------------------------------------------------------------------------
+
+
+def test_ledger_events_keep_the_topics_existing_stores_hold() -> None:
+    account, family = funded(50_000), family_account()
+    transfer = pay(account, family, 10_000)
+
+    topics = {get_topic(type(event)) for event in account.collect_events()}
+    topics |= {get_topic(type(event)) for event in transfer.collect_events()}
+
+    assert topics == {
+        "domain.ledger:Account.Opened",
+        "domain.ledger:Account.EntryRecorded",
+        "domain.ledger:Transfer.Recorded",
+    }
+    assert resolve_topic("domain.ledger:Account") is Account
+
+
 # -- replay and the double-entry invariant ----------------------------------------------------
 
 
@@ -824,7 +886,7 @@ def test_a_reservation_and_its_posting_keep_each_date_non_negative() -> None:
     move(account, family, 40_000, days_before(8))
 
     assert before_posting.value.available_fen == after_posting.value.available_fen == 40_000
-    assert (account.posted, account.pending_debits, account.available) == (0, 0, 0)
+    assert (account.posted, account.pending, account.available) == (0, 0, 0)
 
 
 def test_a_voided_reservation_gives_back_only_from_the_date_it_is_voided() -> None:

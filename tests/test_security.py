@@ -236,6 +236,20 @@ def test_a_caseworker_cannot_register_a_family_outside_the_region(
     assert log_position(runtime) == position
 
 
+def test_a_duplicate_resident_in_another_region_is_refused_without_naming_that_family(
+    client: TestClient, caseworker: dict[str, str], liuyang_caseworker: dict[str, str]
+) -> None:
+    first = register_family(client, caseworker)
+    again = family_payload(region_code="430181001001")
+    again["head"]["id_number"] = first["head"]["id_number"]
+
+    response = client.post(FAMILIES, json=again, headers=liuyang_caseworker)
+
+    assert response.status_code == 409
+    assert "existing_family_id" not in response.json()
+    assert first["id"] not in response.text
+
+
 def test_a_city_region_covers_the_counties_under_it(
     client: TestClient,
     caseworker: dict[str, str],
@@ -322,6 +336,17 @@ def test_an_auditor_sees_resident_ids_masked(
     seen = client.get(f"{FAMILIES}/{family['id']}", headers=auditor).json()
 
     assert seen["head"]["id_number"] == number[:6] + "********" + number[14:]
+
+
+def test_an_auditor_sees_names_and_phones_masked(
+    client: TestClient, caseworker: dict[str, str], auditor: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    seen = client.get(f"{FAMILIES}/{family_id}", headers=auditor).json()
+
+    assert seen["head"]["name"] == "王**"
+    assert seen["head"]["phone"] == "138****0000"
 
 
 def test_every_event_a_request_records_names_the_user_who_made_it(

@@ -13,18 +13,13 @@ import httpx
 import pytest
 
 from infrastructure.settings import Settings
+from tests.steps import command_environment
 from tests.support import family_payload, service_payload
 
 
 def environment_for(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUANXIN_")}
-    env["NUANXIN_DATA_DIR"] = str(settings.data_dir)
-    env["NUANXIN_LOG_LEVEL"] = "warning"
-    if settings.database_url:
-        env["NUANXIN_DATABASE_URL"] = settings.database_url
-        env["NUANXIN_DATABASE_SCHEMA"] = settings.database_schema
-        env["NUANXIN_CIPHER_KEY"] = settings.cipher_key or ""
-    return env
+    return env | command_environment(settings)
 
 
 def free_port() -> int:

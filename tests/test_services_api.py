@@ -14,6 +14,8 @@ from tests.steps import (
     SERVICES,
     event_names,
     log_position,
+    open_fund,
+    receive,
     record_service,
     register_family,
     stored_events,
@@ -387,6 +389,28 @@ def test_a_correction_into_the_future_is_refused_naming_occurred_on(
 
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["occurred_on"]
+
+
+def test_a_paid_service_cannot_have_its_date_corrected_away_from_its_payment(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    fund = open_fund(client, admin, "430121")["id"]
+    assert receive(client, admin, fund, "1000.00").status_code == 201
+    family_id = register_family(client, caseworker)["id"]
+    service = client.post(
+        f"{FAMILIES}/{family_id}/services",
+        json=service_payload(occurred_on="2025-01-27", cash={"amount": "500.00", "fund_id": fund}),
+        headers=caseworker,
+    ).json()
+
+    response = client.post(
+        f"{SERVICES}/{service['id']}/corrections",
+        json={"reason": "日期记错", "occurred_on": "2025-01-20"},
+        headers=caseworker,
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "occurred_on"
 
 
 def test_a_void_marks_the_record_voided_with_its_reason(

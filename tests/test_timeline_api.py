@@ -4,11 +4,13 @@ as known at a moment."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from fastapi.testclient import TestClient
 
 from tests.steps import FAMILIES, SERVICES, record_service, register_family, timeline
+from tests.support import person
 
 ENTRY_FIELDS = {"event", "source_id", "occurred_on", "recorded_at", "actor", "summary", "status"}
 
@@ -114,6 +116,77 @@ def test_case_changes_appear_on_the_date_they_took_effect(
         ("FamilyClosed", "2024-12-31"),
     ]
     assert {e["source_id"] for e in entries} == {family_id}
+
+
+def test_a_registration_names_the_category_as_the_associations_write_it(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    complication = register_family(client, caseworker, category="surgery_complication")["id"]
+    disabled = register_family(client, caseworker, category="disabled_child")["id"]
+
+    registered = [timeline(client, caseworker, f)[0]["summary"] for f in (complication, disabled)]
+
+    assert registered[0].startswith("登记节育手术并发症家庭，户主")
+    assert registered[1].startswith("登记计生伤残家庭，户主")
+
+
+def test_a_closure_and_a_reopening_are_written_as_the_associations_write_them(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker, registered_on="2024-01-05")["id"]
+    close(client, caseworker, family_id, "2024-06-01")
+    reopened = client.post(
+        f"{FAMILIES}/{family_id}/reopen",
+        json={"reason": "老人返乡居住", "reopened_on": "2024-09-01"},
+        headers=caseworker,
+    )
+    assert reopened.status_code == 200, reopened.text
+
+    entries = timeline(client, caseworker, family_id)
+
+    assert [(e["event"], e["summary"]) for e in entries[1:]] == [
+        ("FamilyClosed", "销户：户主去世"),
+        ("FamilyReopened", "恢复：老人返乡居住"),
+    ]
+
+
+def test_an_added_member_is_named_with_the_relation_in_chinese(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker, registered_on="2024-01-05")["id"]
+    grandchild = person("李小雨", "2015-03-01") | {"relation": "grandchild"}
+    added = client.post(f"{FAMILIES}/{family_id}/members", json=grandchild, headers=caseworker)
+    assert added.status_code == 201, added.text
+
+    entries = timeline(client, caseworker, family_id)
+
+    assert [e["summary"] for e in entries if e["event"] == "MemberAdded"] == [
+        "新增家庭成员李小雨（孙子女）"
+    ]
+
+
+def test_no_case_entry_carries_an_english_code_in_its_summary(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    families = [
+        register_family(client, caseworker, category=category, registered_on="2024-01-05")["id"]
+        for category in (
+            "bereaved", "disabled_child", "surgery_complication",
+            "hardship", "only_child", "two_daughters",
+        )
+    ]  # fmt: skip
+    family_id = families[0]
+    for relation in ("spouse", "child", "parent", "grandchild", "other"):
+        member = person("李小雨", "1990-03-01") | {"relation": relation, "added_on": "2024-02-01"}
+        added = client.post(f"{FAMILIES}/{family_id}/members", json=member, headers=caseworker)
+        assert added.status_code == 201, added.text
+    close(client, caseworker, family_id, "2024-06-01")
+    client.post(f"{FAMILIES}/{family_id}/reopen", json={}, headers=caseworker)
+
+    summaries = [e["summary"] for f in families for e in timeline(client, caseworker, f)]
+
+    assert len(summaries) == len(families) + 5 + 2
+    assert [s for s in summaries if re.search("[A-Za-z_]", s)] == []
 
 
 def test_a_corrected_service_is_marked_corrected_beside_its_correction(

@@ -209,6 +209,22 @@ def test_a_bad_service_field_is_refused_naming_it(
     assert refused_fields(response) == [field]
 
 
+def test_a_control_character_in_text_is_refused_naming_the_field(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    response = client.post(
+        f"{FAMILIES}/{family_id}/services",
+        json=service_payload(summary="bad\u0000nul"),
+        headers=caseworker,
+    )
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["summary"]
+    assert client.get(f"{FAMILIES}/{family_id}/timeline", headers=caseworker).status_code == 200
+
+
 def test_a_registration_dated_in_the_future_is_refused_naming_registered_on(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
@@ -449,3 +465,26 @@ def test_an_as_of_that_is_not_a_date_is_refused_naming_it(
     )
 
     assert refused_fields(response) == ["as_of"]
+
+
+def test_extreme_query_values_answer_without_a_server_error(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    huge_offset = client.get(FAMILIES, params={"offset": 10**20}, headers=caseworker)
+    year_one = client.get(
+        f"{FAMILIES}/{family_id}/timeline",
+        params={"known_at": "0001-01-01T00:00:00+01:00"},
+        headers=caseworker,
+    )
+    year_9999 = client.get(
+        f"{FAMILIES}/{family_id}/timeline",
+        params={"known_at": "9999-12-31T23:59:59-23:59"},
+        headers=caseworker,
+    )
+
+    assert huge_offset.status_code == 422
+    assert (year_one.status_code, year_one.json()["entries"]) == (200, [])
+    assert year_9999.status_code == 200
+    assert len(year_9999.json()["entries"]) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
@@ -12,23 +12,22 @@ from pydantic import AwareDatetime
 
 from api.deps import PrincipalDep, RuntimeDep
 from api.ledger_queries import (
+    JOURNAL_COLUMNS,
     balance_body,
     fund_balances,
-    journal_csv,
     journal_entry,
     journal_rows,
+    journal_sheet_rows,
     journal_totals,
-    journal_xlsx,
     region_totals,
     scoped_query,
 )
-from api.responses import shown
+from api.responses import public, shown
 from api.schemas.ledger import Balances, Journal
+from api.spreadsheets import XLSX, spreadsheet_response
 from domain.permissions import Action
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
@@ -53,21 +52,20 @@ def get_journal(
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     account = str(fund) if fund else None
     rows = journal_rows(runtime, query, fund=account, date_from=date_from, date_to=date_to)
-    if "text/csv" in accept:
-        return Response(journal_csv(rows), media_type="text/csv; charset=utf-8")
-    if XLSX in accept:
-        return Response(
-            journal_xlsx(rows),
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="journal.xlsx"'},
-        )
-    body: dict[str, Any] = {
-        "as_of": as_of.isoformat() if as_of else None,
-        "known_at": known_at.isoformat() if known_at else None,
-        "entries": [journal_entry(row) for row in rows],
-        **journal_totals(rows),
-    }
-    return shown(body, Journal, principal)
+    body = public(
+        {
+            "as_of": as_of.isoformat() if as_of else None,
+            "known_at": known_at.isoformat() if known_at else None,
+            "entries": [journal_entry(row) for row in rows],
+            **journal_totals(rows),
+        },
+        Journal,
+        principal,
+    )
+    sheet = spreadsheet_response(
+        accept, JOURNAL_COLUMNS, journal_sheet_rows(body["entries"]), name="journal"
+    )
+    return sheet or JSONResponse(body)
 
 
 @router.get("/balances", response_model=Balances)
@@ -78,7 +76,7 @@ def get_balances(
     known_at: AwareDatetime | None = None,
     region: str | None = None,
 ) -> JSONResponse:
-    """Per fund: posted, pending (reserved) and available, with totals by region level."""
+    """Per fund: posted, pending and available, with totals by region level."""
     principal.require(Action.READ_LEDGER)
     query = scoped_query(principal, region=region, as_of=as_of, known_at=known_at)
     balances = fund_balances(runtime, query)

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.common import Fen, Name, OptionalText, RegionCode, StrictModel, Text
-from domain.ledger import FundSource, Programme
+from domain.ledger.vocabulary import FundSource, Programme
 
 
 class FundCreate(StrictModel):

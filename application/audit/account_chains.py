@@ -22,15 +22,10 @@ from application.audit.records import (
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.snapshot_checks import SnapshotChecks
 from application.audit.streams import OPENING_FIELDS, UNKNOWN_HASH, AccountStream, Entry
-from domain.ledger import (
-    Account,
-    AccountKind,
-    EntryPhase,
-    Side,
-    account_opening_hash,
-    available_change,
-    ledger_entry_hash,
-)
+from domain.ledger.account import Account
+from domain.ledger.balances import available_change
+from domain.ledger.hashing import account_opening_hash, ledger_entry_hash
+from domain.ledger.vocabulary import AccountKind, EntryPhase, Side
 from domain.money import yuan_from_fen
 
 

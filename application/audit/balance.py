@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.ledger import DatedAvailable, SideTotals
+from domain.ledger.balances import DatedAvailable, SideTotals
 
 
 @dataclass(slots=True)
@@ -15,11 +15,6 @@ class Balance(SideTotals):
     posted_credits: int = 0
     pending_debits: int = 0
     pending_credits: int = 0
-
-    @property
-    def reserved(self) -> int:
-        """Debits pending: reserved for payments, not yet posted or voided."""
-        return self.pending_debits
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from application.audit.account_chains import AccountChains
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.streams import Entry
 from application.audit.transfer_rows import TransferRows
-from domain.ledger import Side
+from domain.ledger.vocabulary import Side
 
 
 @dataclass(slots=True)

@@ -12,7 +12,8 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from domain.ledger import Account, Transfer
+from domain.ledger.account import Account
+from domain.ledger.transfer import Transfer
 from domain.seal import LedgerSeal
 
 

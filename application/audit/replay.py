@@ -13,7 +13,7 @@ from application.audit.records import ACCOUNT_OPENED, ACCOUNT_TOPICS, ENTRY_RECO
 from application.audit.store import Progress, log_head, stored_records
 from application.base import NuanxinBase
 from domain.errors import RuleViolatedError
-from domain.ledger import AccountKind, EntryPhase, Side
+from domain.ledger.vocabulary import AccountKind, EntryPhase, Side
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class LedgerReplay:
     known_at: dt.datetime | None
     funds: list[dict[str, Any]]
     """Per fund: fund_id, name, source, programme, region_code and the posted, pending
-    (reserved for payments not yet posted) and available balances in fen."""
+    (held for transfers not yet posted or voided) and available balances in fen."""
     totals: dict[str, int]
     """Over every account: posted and pending debits and credits, in fen."""
 
@@ -77,7 +77,7 @@ def replay_records(
                 "programme": account["programme"],
                 "region_code": account["region_code"],
                 "posted": balance.posted,
-                "pending": balance.reserved,
+                "pending": balance.pending,
                 "available": balance.available,
             }
         )

@@ -15,7 +15,7 @@ from eventsourcing.persistence import MapperDeserialisationError, Notification
 
 from application.audit.records import EventRecord
 from application.base import NuanxinBase
-from domain.ledger import Account
+from domain.ledger.account import Account
 
 PAGE_SIZE = 1000
 """Notifications read per query: large pages keep a full pass fast, small ones keep memory low."""

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from application.audit.balance import Balance, DatedBalance
 from application.audit.records import EventRecord, event_name, first_line
 from application.audit.report import AggregateKind, Findings, ProblemKind
-from domain.ledger import AccountKind, EntryPhase, Side, TransferKind
+from domain.ledger.vocabulary import AccountKind, EntryPhase, Side, TransferKind
 from domain.money import yuan_from_fen
 
 UNKNOWN_HASH = "unknown"

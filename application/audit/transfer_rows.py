@@ -21,14 +21,8 @@ from application.audit.records import (
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.streams import Entry, TransferStream
-from domain.ledger import (
-    TRANSFER_ROUTES,
-    EntryPhase,
-    Side,
-    TransferKind,
-    TransferState,
-    transfer_terms_digest,
-)
+from domain.ledger.hashing import transfer_terms_digest
+from domain.ledger.vocabulary import TRANSFER_ROUTES, EntryPhase, Side, TransferKind, TransferState
 
 
 class TransferRows:

@@ -1,0 +1,91 @@
+"""The benchmark figures as one Markdown table: each measure, its baseline from the same
+run, the ratio, and the goal where the issue sets one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+READ_YOUR_WRITES_GOAL_MS = 5.0
+WRITE_PATH_GOAL = 0.5
+
+Row = tuple[str, str, str, str, str, str]
+HEADER: Row = ("Scenario", "Backend", "Nuanxin", "Baseline (same run)", "Ratio", "Goal")
+
+
+def rows_for(results: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for backend in results["backends"]:
+        name = backend["backend"]
+        for pair in backend["write_path"]:
+            ours, bare = pair["nuanxin"], pair["bare"]
+            ratio = ours["per_second"] / bare["per_second"]
+            rows.append(
+                (
+                    f"(a) POST visit, {ours['clients']} client(s)",
+                    name,
+                    _rate(ours, "req/s"),
+                    "bare library save: " + _rate(bare, "saves/s"),
+                    f"{ratio:.2f}",
+                    _goal(ratio >= WRITE_PATH_GOAL, f"≥ {WRITE_PATH_GOAL}"),
+                )
+            )
+        trip = backend["read_your_writes"]
+        met = trip["p50_ms"] <= READ_YOUR_WRITES_GOAL_MS
+        goal = _goal(met, f"p50 ≤ {READ_YOUR_WRITES_GOAL_MS} ms") if name == "sqlite" else "—"
+        rows.append(
+            (
+                "(b) POST visit + GET timeline",
+                name,
+                f"p50 {trip['p50_ms']:.1f} ms, p99 {trip['p99_ms']:.1f} ms",
+                f"POST alone p50 {trip['post_p50_ms']:.1f} ms, GET {trip['read_p50_ms']:.1f} ms",
+                f"{trip['p50_ms'] / trip['post_p50_ms']:.2f}",
+                goal,
+            )
+        )
+        for view in backend["rebuild"]:
+            events = view["events"]
+            rows.append(
+                (
+                    f"(c) rebuild {view['view']} ({events} events)",
+                    name,
+                    f"{events / view['batched_seconds']:,.0f} events/s "
+                    f"(per event: {events / view['per_event_seconds']:,.0f}/s)",
+                    f"decoded read: {events / view['read_seconds']:,.0f} events/s",
+                    f"{view['batched_seconds'] / view['read_seconds']:.2f}x the read",
+                    "—",
+                )
+            )
+        verify = backend["verify"]
+        events = verify["events"]
+        rows.append(
+            (
+                f"(c) verify ledger ({events} events)",
+                name,
+                f"{events / verify['verify_seconds']:,.0f} events/s",
+                f"decoded read: {events / verify['read_seconds']:,.0f} events/s",
+                f"{verify['verify_seconds'] / verify['read_seconds']:.2f}x the read",
+                "—",
+            )
+        )
+    return rows
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [_line(HEADER), _line(("---",) * len(HEADER))]
+    lines.extend(_line(row) for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+def _line(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _rate(summary: dict[str, Any], unit: str) -> str:
+    return (
+        f"{summary['per_second']:,.0f} {unit} "
+        f"(p50 {summary['p50_ms']:.1f} ms, p99 {summary['p99_ms']:.1f} ms)"
+    )
+
+
+def _goal(met: bool, text: str) -> str:
+    return f"{text}: {'met' if met else 'not met'}"
