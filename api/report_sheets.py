@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.report_exports import CellKind, Column, Export
+from api.report_exports import Export
+from api.spreadsheets import CellKind, Column
 
-COUNT, MONEY, PERCENT, DATE = CellKind.COUNT, CellKind.MONEY, CellKind.PERCENT, CellKind.DATE
+COUNT, MONEY, PERCENT, DATE = CellKind.INTEGER, CellKind.YUAN, CellKind.NUMBER, CellKind.DATE
 TOTAL_LABEL = "合计"
 
 

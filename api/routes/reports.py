@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import report_queries as reports
 from api.deps import PrincipalDep, RuntimeDep
-from api.report_exports import XLSX, report_response
+from api.report_exports import report_response
 from api.report_funds import funds_postings, funds_report
 from api.report_postings import service_postings
 from api.report_scorecard import scorecard
@@ -28,7 +28,8 @@ from api.schemas.reports import (
     ServedFamilyList,
     ServicesReport,
 )
-from domain.ledger import FundSource, Programme
+from api.spreadsheets import XLSX
+from domain.ledger.vocabulary import FundSource, Programme
 from domain.values import Occasion, ServiceKind
 from projections.reports import COVERAGE_MEASURES
 
