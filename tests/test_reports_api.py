@@ -12,13 +12,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.cli import main
 from api.runtime import Runtime
 from projections.reports_sql import SQLReportsView
 from tests.conftest import UserFactory
-from tests.steps import FAMILIES, SERVICES, log_position, record_service, register_family
+from tests.steps import (
+    FAMILIES,
+    SERVICES,
+    command_environment,
+    log_position,
+    record_service,
+    register_family,
+    unset_other_nuanxin_variables,
+)
 
 REPORTS = "/api/v1/reports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -488,6 +498,23 @@ def test_rebuilding_the_reports_view_from_zero_gives_the_same_reports(
     runtime.reports.clear(runtime.app.name)
     runtime.runner_for("reports").catch_up()
 
+    assert reports() == before
+
+
+def test_the_rebuild_command_gives_the_same_reports(
+    client: TestClient, runtime: Runtime, county: County, supervisor: dict[str, str]
+) -> None:
+    def reports() -> tuple[Any, ...]:
+        return (
+            get(client, "services", supervisor, **YEAR),
+            get(client, "coverage", supervisor, as_of="2025-06-30"),
+        )
+
+    before = reports()
+    environment = unset_other_nuanxin_variables() | command_environment(runtime.settings)
+    rebuilt = CliRunner().invoke(main, ["projections", "rebuild", "reports"], env=environment)
+
+    assert rebuilt.exit_code == 0, rebuilt.output
     assert reports() == before
 
 
