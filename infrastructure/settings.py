@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import NonNegativeInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # defaults of `domain.scorecard`, e.g. '{"budget_execution": 30}'.
     scorecard_weights: dict[str, float] = {}
     scorecard_targets: dict[str, float] = {}
+    # /readyz answers 503 while a view is more than this many events behind the log.
+    ready_max_lag: NonNegativeInt = 1000
 
     @field_validator("database_url")
     @classmethod
