@@ -50,7 +50,7 @@ def funds_report(
         else reports.fund_flows(region_prefix=prefix, date_from=start, date_to=end, source=source)
     )
     code = region_code_of(prefix) if prefix else None
-    params = {"from": start.isoformat(), "to": end.isoformat(), "region": code}
+    params = {"from": start.isoformat() if start else None, "to": end.isoformat(), "region": code}
     rows = []
     totals = dict.fromkeys(FLOW_FIGURES, 0)
     for row in flows:

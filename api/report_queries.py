@@ -51,13 +51,12 @@ def report_scope(runtime: Runtime, principal: Principal, region: str | None) -> 
 
 def period(
     date_from: dt.date | None, date_to: dt.date | None, today: dt.date
-) -> tuple[dt.date, dt.date]:
-    """Defaults: to today, from the first of January of `to`'s year."""
+) -> tuple[dt.date | None, dt.date]:
+    """Without `from`, everything up to `to`; without `to`, up to today."""
     end = date_to or today
-    start = date_from or end.replace(month=1, day=1)
-    if start > end:
+    if date_from is not None and date_from > end:
         raise InvalidValueError("`from` must not be after `to`", field="from")
-    return start, end
+    return date_from, end
 
 
 def drill_url(path: str, **params: Any) -> str:
@@ -74,7 +73,7 @@ def percent(count: int, of: int) -> float | None:
 
 def _service_params(query: ServiceFilter, region: str | None) -> dict[str, Any]:
     return {
-        "from": query.date_from.isoformat(),
+        "from": query.date_from.isoformat() if query.date_from else None,
         "to": query.date_to.isoformat(),
         "region": region,
         "occasion": query.occasion,

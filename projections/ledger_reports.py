@@ -136,7 +136,7 @@ class LedgerReports:
         self,
         *,
         region_prefix: str,
-        date_from: dt.date,
+        date_from: dt.date | None,
         date_to: dt.date,
         source: str | None,
     ) -> list[FundFlows]:
@@ -162,7 +162,7 @@ class LedgerReports:
         params = {
             "region_low": region_prefix,
             "region_high": region_prefix + "~",
-            "date_from": date_from.isoformat(),
+            "date_from": date_from.isoformat() if date_from else "0000-01-01",
             "date_to": date_to.isoformat(),
             "source": source,
         }
@@ -187,7 +187,7 @@ class LedgerReports:
         self,
         *,
         region_prefix: str,
-        date_from: dt.date,
+        date_from: dt.date | None,
         date_to: dt.date,
         source: str | None,
         programme: str | None,
@@ -208,7 +208,7 @@ class LedgerReports:
         params = {
             "region_low": region_prefix,
             "region_high": region_prefix + "~",
-            "date_from": date_from.isoformat(),
+            "date_from": date_from.isoformat() if date_from else "0000-01-01",
             "date_to": date_to.isoformat(),
             "source": source,
             "programme": programme,

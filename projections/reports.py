@@ -53,7 +53,7 @@ class ReportChanges:
 @dataclass(frozen=True)
 class ServiceFilter:
     region_prefix: str
-    date_from: dt.date
+    date_from: dt.date | None  # None: from the first service
     date_to: dt.date
     occasion: str | None = None
     kind: str | None = None

@@ -56,6 +56,9 @@ CREATE_TABLES = (
     "ON {t}report_claims (region_code, submitted_on)",
 )
 
+EARLIEST = "0000-01-01"
+"""Before every ISO date: a period without a start."""
+
 IN_REGION = "{a}region_code >= :region_low AND {a}region_code < :region_high"
 
 SERVICES_COUNTED = (
@@ -99,7 +102,7 @@ def region_range(prefix: str) -> dict[str, str]:
 def service_params(query: ServiceFilter) -> dict[str, Any]:
     return {
         **region_range(query.region_prefix),
-        "date_from": query.date_from.isoformat(),
+        "date_from": query.date_from.isoformat() if query.date_from else EARLIEST,
         "date_to": query.date_to.isoformat(),
         "occasion": query.occasion,
         "kind": query.kind,

@@ -136,7 +136,8 @@ def test_a_voided_payment_returns_its_money_in_the_period_it_was_voided(
     client: TestClient, runtime: Any, funds: Funds, supervisor: dict[str, str]
 ) -> None:
     today = runtime.app.today()
-    report = get(client, "funds", supervisor, source="provincial_budget", to=str(today))
+    today_only = {"from": str(today), "to": str(today)}
+    report = get(client, "funds", supervisor, source="provincial_budget", **today_only)
 
     assert (report["rows"][0]["paid"], report["rows"][0]["available"]) == ("-20.00", "949.99")
 

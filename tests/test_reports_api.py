@@ -257,6 +257,15 @@ def test_the_services_report_counts_only_services_within_the_period(
     assert figures(report["totals"], "households", "services", "goods") == (1, 1, "50.00")
 
 
+def test_without_a_period_the_services_report_counts_everything_up_to_today(
+    client: TestClient, county: County, supervisor: dict[str, str]
+) -> None:
+    report = get(client, "services", supervisor)
+
+    assert report["from"] is None
+    assert figures(report["totals"], "households", "services") == (3, 4)
+
+
 def test_a_period_that_ends_before_it_starts_is_422_naming_from(
     client: TestClient, supervisor: dict[str, str]
 ) -> None:

@@ -17,7 +17,7 @@ class ReportPeriod(StrictModel):
 
     model_config = ConfigDict(extra="forbid", serialize_by_alias=True, validate_by_name=True)
 
-    date_from: dt.date = Field(alias="from")
+    date_from: dt.date | None = Field(alias="from", description="none: from the beginning")
     date_to: dt.date = Field(alias="to")
 
 
