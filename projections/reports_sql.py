@@ -30,8 +30,10 @@ CREATE_TABLES = (
     "registered_on TEXT NOT NULL, closed_on TEXT, contacts_on TEXT, doctor_signed_on TEXT, "
     "doctor_expires_on TEXT, green_channel_on TEXT, last_service_on TEXT, "
     "position BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS report_families_by_region "
-    "ON {t}report_families (region_code, status, category)",
+    # Covering: coverage counts a region's families from the index alone.
+    "CREATE INDEX IF NOT EXISTS report_families_by_region ON {t}report_families "
+    "(region_code, category, status, registered_on, closed_on, contacts_on, doctor_signed_on, "
+    "doctor_expires_on, green_channel_on, last_service_on, family_id)",
     "CREATE INDEX IF NOT EXISTS report_families_by_last_service "
     "ON {t}report_families (status, last_service_on, position)",
     "CREATE TABLE IF NOT EXISTS {t}report_services (service_id TEXT PRIMARY KEY, "
