@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from application.base import CommandResult, Decision, NuanxinBase, check_expected_version
+from application.base import CommandResult, Decision, check_expected_version
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
 from application.principal import Principal
+from application.resident_ids import legacy_index_id
+from application.resident_index import ResidentIndexes
 from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
 from domain.family import Family, MemberData
 from domain.permissions import Action
@@ -17,7 +19,7 @@ from domain.resident_index import ResidentIndex
 from domain.values import FamilyCategory, Relation, check_not_future
 
 
-class CaseCommands(NuanxinBase):
+class CaseCommands(ResidentIndexes):
     # -- queries ---------------------------------------------------------------------------
 
     def family_in_scope(self, principal: Principal, family_id: UUID) -> Family:
@@ -265,18 +267,31 @@ class CaseCommands(NuanxinBase):
         self, principal: Principal, field: str, id_number: str, family_id: UUID
     ) -> ResidentIndex:
         """A resident ID may belong to one open family at a time; a closed family lets go."""
-        index_id = ResidentIndex.create_id(id_number)
+        # A store written before ids were keyed still holds the resident's unkeyed index:
+        # the family it names holds the number too, so it is consulted as a second holder.
+        legacy_id = legacy_index_id(id_number)
+        if self.exists(legacy_id):
+            legacy: ResidentIndex = self.load(legacy_id, ResidentIndex, "resident index")
+            self._refuse_if_held_elsewhere(principal, field, legacy.family_id, family_id)
+        index_id = self.resident_ids.index_id(id_number)
         if not self.exists(index_id):
-            return ResidentIndex(id_number=id_number, family_id=family_id)
+            return ResidentIndex(id=index_id, id_number=id_number, family_id=family_id)
         index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
         if index.family_id != family_id:
-            holder: Family = self.load(index.family_id, Family, "family")
-            if holder.is_open:
-                # A family outside the caller's region is not named (DESIGN.md section 7).
-                visible = principal.covers(holder.region_code)
-                raise DuplicateResidentError(field, str(holder.id) if visible else None)
+            self._refuse_if_held_elsewhere(principal, field, index.family_id, family_id)
             index.reassign(family_id)
         return index
+
+    def _refuse_if_held_elsewhere(
+        self, principal: Principal, field: str, holder_id: UUID, family_id: UUID
+    ) -> None:
+        if holder_id == family_id:
+            return
+        holder: Family = self.load(holder_id, Family, "family")
+        if holder.is_open:
+            # A family outside the caller's region is not named (DESIGN.md section 7).
+            visible = principal.covers(holder.region_code)
+            raise DuplicateResidentError(field, str(holder.id) if visible else None)
 
 
 def _member_record(data: dict[str, Any]) -> MemberData:

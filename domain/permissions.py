@@ -23,6 +23,7 @@ class Action(StrEnum):
     SEAL_LEDGER = "seal the ledger"
     READ_SEALS = "read the ledger's seals"
     READ_REPORTS = "read reports"
+    READ_ACCESS_LOG = "read the log of who read which family's personal data"
 
 
 _EVERYONE = frozenset(Role)
@@ -40,6 +41,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Caseworkers too: the 双岗联系人 of a township works from its overdue list. Region scope
     # keeps every report to the caller's subtree; auditors and admins see contacts masked.
     Action.READ_REPORTS: _EVERYONE,
+    Action.READ_ACCESS_LOG: frozenset({Role.ADMIN}),
 }
 """Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
 

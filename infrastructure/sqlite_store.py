@@ -52,11 +52,13 @@ class RecoveringSQLiteDatastore(SQLiteDatastore):
                 return connection
             try:
                 self._prove_writable(connection)
-            except OperationalError:
+            except OperationalError as error:
                 connection.close()
                 self.pool.put_connection(connection)
                 attempts_left -= 1
-                if not attempts_left:
+                # Only a read-only connection is worth replacing: "database is locked" after
+                # the lock timeout would only wait as long again.
+                if not attempts_left or "readonly" not in str(error):
                     raise
                 continue
             self._proven_writable.add(connection)

@@ -124,6 +124,7 @@ def command_environment(settings: Settings) -> dict[str, str]:
             "NUANXIN_DATABASE_URL": settings.database_url or "",
             "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
             "NUANXIN_CIPHER_KEY": settings.cipher_key or "",
+            "NUANXIN_INDEX_KEY": settings.index_key or "",
         }
     return env
 

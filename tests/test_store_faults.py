@@ -98,6 +98,8 @@ def test_readyz_is_not_ready_while_the_files_refuse_writes_and_says_why(
 ) -> None:
     client, runtime, caseworker = embedded
     register_family(client, caseworker)
+    for name in runtime.projections:  # no view is writing when the files stop taking writes
+        runtime.reads_of(name).wait_until_current()
 
     with refusing_writes(runtime.settings.data_dir):
         refused = client.get("/readyz")

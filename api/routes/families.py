@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from api.access import PersonalDataReadsDep
 from api.deps import (
     AppDep,
     ExpectedVersionDep,
@@ -64,6 +65,7 @@ def register_family(
 def get_families(
     runtime: RuntimeDep,
     principal: PrincipalDep,
+    reads: PersonalDataReadsDep,
     region: str | None = None,
     category: FamilyCategory | None = None,
     status: FamilyStatus | None = None,
@@ -79,12 +81,17 @@ def get_families(
         limit=limit,
         offset=offset,
     )
+    reads.record((item["id"], item["region_code"]) for item in page["items"])
     return shown(page, FamilyList, principal)
 
 
 @router.get("/{family_id}", response_model=FamilyPublic)
-def get_family(family_id: FamilyId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_family(principal, family_id), FamilyPublic, principal, versioned=True)
+def get_family(
+    family_id: FamilyId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
+) -> JSONResponse:
+    body = app.get_family(principal, family_id)
+    reads.record([(body["id"], body["region_code"])])
+    return shown(body, FamilyPublic, principal, versioned=True)
 
 
 @router.get("/{family_id}/timeline", response_model=Timeline)
@@ -92,10 +99,12 @@ def get_timeline(
     family_id: FamilyId,
     runtime: RuntimeDep,
     principal: PrincipalDep,
+    reads: PersonalDataReadsDep,
     as_of: dt.date | None = None,
     known_at: AwareDatetime | None = None,
 ) -> JSONResponse:
     body = family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
+    reads.record([(body["family_id"], body.pop("region_code"))])
     return shown(body, Timeline, principal)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.access import PersonalDataReadsDep
 from api.deps import (
     AppDep,
     ExpectedVersionDep,
@@ -50,8 +51,12 @@ def record_service(
 
 
 @router.get("/services/{service_id}", response_model=ServicePublic)
-def get_service(service_id: ServiceId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_service(principal, service_id), ServicePublic, principal, versioned=True)
+def get_service(
+    service_id: ServiceId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
+) -> JSONResponse:
+    body = app.get_service(principal, service_id)
+    reads.record([(body["family_id"], body["region_code"])])
+    return shown(body, ServicePublic, principal, versioned=True)
 
 
 @router.post("/services/{service_id}/corrections", status_code=201, responses=CREATED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field
 
@@ -164,15 +164,85 @@ class FamilyList(StrictModel):
     offset: int
 
 
-class TimelineEntry(StrictModel):
-    event: str
+class RegisteredDetails(StrictModel):
+    region_code: str
+    category: FamilyCategory
+    address: Address
+    head_name: PersonName
+
+
+class MemberAddedDetails(StrictModel):
+    member_id: str
+    relation: str
+    name: PersonName
+
+
+class MemberDeceasedDetails(StrictModel):
+    member_id: str
+    name: PersonName
+
+
+class ContactsAssignedDetails(StrictModel):
+    township_contact: ContactPublic
+    village_contact: ContactPublic
+
+
+class TimelineEntryFields(StrictModel):
+    """Summaries name roles, never people: personal data is in typed `details` fields, which
+    are masked like every other (`api.disclosure`)."""
+
     source_id: str
     occurred_on: dt.date
     recorded_at: dt.datetime
     actor: str
     summary: str
     status: str
+
+
+class RegisteredEntry(TimelineEntryFields):
+    event: Literal["FamilyRegistered"]
+    details: RegisteredDetails
+
+
+class MemberAddedEntry(TimelineEntryFields):
+    event: Literal["MemberAdded"]
+    details: MemberAddedDetails
+
+
+class MemberDeceasedEntry(TimelineEntryFields):
+    event: Literal["MemberDeceased"]
+    details: MemberDeceasedDetails
+
+
+class ContactsAssignedEntry(TimelineEntryFields):
+    event: Literal["ContactsAssigned"]
+    details: ContactsAssignedDetails
+
+
+class CaseOrServiceEntry(TimelineEntryFields):
+    """Entries whose details hold no personal data of the family."""
+
+    event: Literal[
+        "FamilyDoctorSigned",
+        "GreenChannelGranted",
+        "FamilyTransferred",
+        "FamilyClosed",
+        "FamilyReopened",
+        "ServiceRecorded",
+        "ServiceCorrected",
+        "ServiceVoided",
+    ]
     details: dict[str, Any]
+
+
+TimelineEntry = Annotated[
+    RegisteredEntry
+    | MemberAddedEntry
+    | MemberDeceasedEntry
+    | ContactsAssignedEntry
+    | CaseOrServiceEntry,
+    Field(discriminator="event"),
+]
 
 
 class Timeline(StrictModel):
