@@ -27,6 +27,7 @@ from api.routes import (
     health,
     ledger,
     policies,
+    reports,
     rules,
     services,
     transfers,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     api.include_router(transfers.router)
     api.include_router(ledger.router)
     api.include_router(audit.router)
+    api.include_router(reports.router)
     api.include_router(access_log.router)
     api.include_router(claims.router)
     api.include_router(policies.router)

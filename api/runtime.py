@@ -27,14 +27,17 @@ from infrastructure.store_health import WriteProbe
 from projections.backends import (
     PostgresClaimsView,
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
     SQLiteClaimsView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
 from projections.batching import BatchProjection
 from projections.claims import ClaimsProjection, ClaimsView
 from projections.ledger import LedgerProjection, LedgerView
+from projections.reports import ReportsProjection, ReportsView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.sealing import Sealer
 from projections.timeline import TimelineProjection, TimelineView
@@ -54,6 +57,7 @@ PROJECTIONS = (
     ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
     ProjectionSpec(LedgerProjection, SQLiteLedgerView, PostgresLedgerView),
     ProjectionSpec(ClaimsProjection, SQLiteClaimsView, PostgresClaimsView),
+    ProjectionSpec(ReportsProjection, SQLiteReportsView, PostgresReportsView),
 )
 
 
@@ -84,6 +88,12 @@ class Runtime:
     def claims(self) -> ClaimsView:
         view = self.projections[ClaimsProjection.name].view
         assert isinstance(view, ClaimsView)
+        return view
+
+    @property
+    def reports(self) -> ReportsView:
+        view = self.projections[ReportsProjection.name].view
+        assert isinstance(view, ReportsView)
         return view
 
     def reads_of(self, projection_name: str) -> ReadYourWrites:

@@ -22,6 +22,7 @@ class Action(StrEnum):
     VERIFY_LEDGER = "verify the ledger"
     SEAL_LEDGER = "seal the ledger"
     READ_SEALS = "read the ledger's seals"
+    READ_REPORTS = "read reports"
     READ_ACCESS_LOG = "read the log of who read which family's personal data"
     READ_CLAIMS = "read claims, policies and rules"
     SUBMIT_CLAIMS = "submit claims"
@@ -44,6 +45,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VERIFY_LEDGER: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.SEAL_LEDGER: frozenset({Role.ADMIN}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    # Caseworkers too: the 双岗联系人 of a township works from its overdue list. Region scope
+    # keeps every report to the caller's subtree; auditors and admins see contacts masked.
+    Action.READ_REPORTS: _EVERYONE,
     Action.READ_ACCESS_LOG: frozenset({Role.ADMIN}),
     Action.READ_CLAIMS: _EVERYONE,
     Action.SUBMIT_CLAIMS: frozenset({Role.CASEWORKER}),

@@ -12,6 +12,7 @@ from psycopg.sql import SQL, Composed
 
 from projections.claims_sql import SQLClaimsView
 from projections.ledger_sql import SQLLedgerView
+from projections.reports_sql import SQLReportsView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
 
@@ -79,4 +80,12 @@ class SQLiteClaimsView(SQLClaimsView, SQLiteViewRecorder):  # type: ignore[misc]
 
 
 class PostgresClaimsView(SQLClaimsView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteReportsView(SQLReportsView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresReportsView(SQLReportsView, PostgresViewRecorder):  # type: ignore[misc]
     pass

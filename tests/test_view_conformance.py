@@ -22,13 +22,16 @@ from infrastructure.settings import Settings
 from projections.backends import (
     PostgresClaimsView,
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
     SQLiteClaimsView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
 from projections.claims import ClaimsProjection
 from projections.ledger import LedgerProjection
+from projections.reports import ReportsProjection
 from projections.timeline import TimelineProjection
 from tests.claim_steps import CLAIMS, approved, county, nursing_claim, submitted
 from tests.conftest import POSTGRES_URL, TEST_CIPHER_KEY, drop_schema, postgres_unavailable_reason
@@ -133,6 +136,18 @@ class TestPostgresClaimsView(PostgresViewConformance):
     view_class = PostgresClaimsView
 
 
+class TestSQLiteReportsView(SQLiteViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = SQLiteReportsView
+
+
+class TestPostgresReportsView(PostgresViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = PostgresReportsView
+
+
 CONFORMANCE_SUITES: list[type[SQLiteViewConformance] | type[PostgresViewConformance]] = [
     TestSQLiteTimelineView,
     TestPostgresTimelineView,
@@ -140,6 +155,8 @@ CONFORMANCE_SUITES: list[type[SQLiteViewConformance] | type[PostgresViewConforma
     TestPostgresLedgerView,
     TestSQLiteClaimsView,
     TestPostgresClaimsView,
+    TestSQLiteReportsView,
+    TestPostgresReportsView,
 ]
 
 
