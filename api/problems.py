@@ -13,12 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import (
     ConcurrencyError,
+    IdempotencyKeyRequiredError,
     IdempotencyKeyReusedError,
     PermissionDeniedError,
     TooManyFailedAuthenticationsError,
     UnauthenticatedError,
     VersionMismatchError,
 )
+from domain.claims.errors import NotAllowedOnThisClaimError
 from domain.errors import (
     DomainError,
     DuplicateResidentError,
@@ -39,10 +41,12 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnauthenticatedError, 401, "Not authenticated"),
     (TooManyFailedAuthenticationsError, 429, "Too many failed authentications"),
     (PermissionDeniedError, 403, "Not allowed"),
+    (NotAllowedOnThisClaimError, 403, "Not allowed"),
     (NotFoundError, 404, "Not found"),
     (VersionMismatchError, 412, "Version mismatch"),
     (InvalidValueError, 422, "Invalid request"),
     (IdempotencyKeyReusedError, 422, "Idempotency-Key reused"),
+    (IdempotencyKeyRequiredError, 428, "Idempotency-Key required"),
     (DuplicateResidentError, 409, "Resident already in an open family"),
     (RuleViolatedError, 409, "Conflict with the current state"),
     (ConcurrencyError, 409, "Concurrent change"),

@@ -10,6 +10,7 @@ from application.batches import BatchedSaves
 from application.cases import CaseCommands
 from application.errors import PermissionDeniedError
 from application.principal import Principal
+from application.resident_ids import legacy_index_id
 from application.users import UserCommands
 from domain.errors import InvalidValueError, NotFoundError
 from domain.permissions import Action
@@ -44,9 +45,11 @@ class ImportSupport(BatchedSaves, CaseCommands, UserCommands):
         return principal
 
     def family_holding_resident(self, id_number: str) -> UUID | None:
-        """The family that last claimed this resident ID, open or closed; None if none did."""
-        index_id = ResidentIndex.create_id(id_number)
-        if not self.exists(index_id):
-            return None
-        index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
-        return index.family_id
+        """The family that last claimed this resident ID, open or closed; None if none did.
+        The index is found as the cases commands find it: by its keyed id, or by the unkeyed
+        id of a store written before the key."""
+        for index_id in (self.resident_ids.index_id(id_number), legacy_index_id(id_number)):
+            if self.exists(index_id):
+                index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
+                return index.family_id
+        return None

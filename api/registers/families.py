@@ -161,8 +161,8 @@ class HouseholdPreparer:
             self.principal,
             region_code=body.region_code,
             category=body.category,
-            head=body.head.model_dump(),
-            members=[m.model_dump(exclude={"added_on"}) for m in body.members],
+            head=body.head.as_person(),
+            members=[m.as_new_member() for m in body.members],
             address=body.address,
             registered_on=body.registered_on,
         )
