@@ -137,7 +137,12 @@ def families_register() -> FamiliesRegister:
         registered="2024/1/5",
         phone="13812345678",
     )
-    good("H002", person("H002", "张伟", "配偶", spouse_born, female=False), category="伤残")
+    good(
+        "H002",
+        person("H002", "张伟", "配偶", spouse_born, female=False),
+        category="伤残",
+        registered="2024-03-01",
+    )
     good("H003", category="双女", region="430121")
     old = old_resident_id(dt.date(1950, 1, 2), 12)
     old_id_row = len(r.rows) + 2

@@ -120,6 +120,10 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"cannot pay a family in region", "--cash-fund 所属区划不覆盖该户，不能发放慰问金"),
     (r"amount must be positive", "金额必须大于0"),
     (r"fund .* not found", "找不到 --cash-fund 指定的资金账户"),
+    (
+        r"pays cash is dated on or after the family's registration \((?P<on>[0-9-]+)\)",
+        "发放慰问金的服务日期不能早于该户登记日期（{on}）",
+    ),
     (r"closed", "该户已注销，注销后的服务不能登记"),
     (r"Field required|Input should not be empty|at least 1 character", "必填，不能为空"),
     (r"at most (?P<n>\d+) characters", "太长，最多{n}个字"),
