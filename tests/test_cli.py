@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from api.cli import main
 from api.runtime import Runtime, open_runtime
+from api.schemas.families import FamilyCreate
 from application.principal import Principal
 from domain.values import Role
 from infrastructure.logging import configure_logging
@@ -209,14 +210,15 @@ def test_projections_status_shows_the_log_position_and_each_projections_lag(
     runtime = opened(settings)
     try:
         caseworker = runtime.app.authenticate(added.stdout.splitlines()[-1])
-        payload = family_payload()
+        payload = FamilyCreate.model_validate(family_payload())
         runtime.app.register_family(
             caseworker,
-            region_code=payload["region_code"],
-            category=payload["category"],
-            head=payload["head"],
-            members=payload["members"],
-            address=payload["address"],
+            region_code=payload.region_code,
+            category=payload.category,
+            head=payload.head.as_person(),
+            members=[member.as_new_member() for member in payload.members],
+            address=payload.address,
+            registered_on=payload.registered_on,
         )
         head = runtime.app.recorder.max_notification_id()
     finally:
