@@ -34,6 +34,8 @@ ACCOUNT_TOPICS = (ACCOUNT_OPENED, ENTRY_RECORDED)
 TRANSFER_TOPICS = (TRANSFER_RECORDED, TRANSFER_POSTED, TRANSFER_VOIDED, TRANSFER_REVERSED)
 LEDGER_TOPICS = ACCOUNT_TOPICS + TRANSFER_TOPICS
 SEAL_TOPICS = (SEAL_SEALED,)
+EVERY_TOPIC: tuple[str, ...] = ()
+"""Every event of the log, of every aggregate: what the per-aggregate chains cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class EventRecord:
     topic: str
     state: dict[str, Any] | None
     error: str | None = None
+    digest: str | None = None
+    """In a bundle, the digest of an event whose fields are withheld (case events hold
+    personal data): enough to chain it, not to read it."""
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -58,6 +63,8 @@ class EventRecord:
         }
         if self.error is not None:
             body["error"] = self.error
+        if self.digest is not None:
+            body["digest"] = self.digest
         return body
 
     @classmethod
@@ -68,8 +75,11 @@ class EventRecord:
         state = data["state"]
         topic = data["topic"]
         error = data.get("error")
+        digest = data.get("digest")
         if not isinstance(topic, str) or not (state is None or isinstance(state, dict)):
             raise ValueError("topic is text and state an object or null")
+        if digest is not None and not (isinstance(digest, str) and len(digest) == 64):
+            raise ValueError("a digest is 64 hex digits")
         return cls(
             position=position,
             originator_id=str(UUID(str(data["originator_id"]))),
@@ -77,6 +87,7 @@ class EventRecord:
             topic=topic,
             state=state,
             error=None if error is None else str(error),
+            digest=digest,
         )
 
 
