@@ -74,7 +74,7 @@ class LedgerChecker:
         self._cross(record.position - 1)
         self.checked += 1
         self.position = max(self.position, record.position)
-        self.chains.row(record)
+        self.seals.check_recorded_after(record, self.chains.row(record))
         if record.state is None and record.digest is not None:
             self._withheld(record)
         elif record.topic in ACCOUNT_TOPICS:

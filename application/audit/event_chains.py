@@ -35,7 +35,8 @@ class EventChains:
         self._findings = findings
         self._kinds: dict[str, str] = {}
 
-    def row(self, record: EventRecord) -> None:
+    def row(self, record: EventRecord) -> str:
+        """Chains one row; answers its aggregate's kind."""
         aggregate_id = record.originator_id
         head = self.heads.get(aggregate_id)
         if head is None:
@@ -62,6 +63,7 @@ class EventChains:
             head.hash = event_chain_hash(head.hash, aggregate_id, version, record.topic, digest)
         head.version = max(head.version, version)
         head.position = record.position
+        return head.aggregate
 
     def current(self) -> list[Head]:
         """Every aggregate's head as the rows read so far leave it."""

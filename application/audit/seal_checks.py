@@ -134,6 +134,9 @@ class SealChecks:
         self.count = 0
         self.last_seal_hash: str | None = None
         ordered = sorted(seals, key=lambda r: r.position)
+        self._made: list[tuple[int, int, dt.datetime]] = []
+        """(position of the seal's row, its number, when it was made), in log order."""
+        self._latest_made: tuple[int, int, dt.datetime] | None = None
         self._due = self._check_chain(ordered)
         if expect_seal is not None:
             self._expect(expect_seal.strip().lower(), ordered)
@@ -149,6 +152,31 @@ class SealChecks:
         for seal in self._due:
             self._check_root(seal, heads, chains)
         self._due = []
+
+    def check_recorded_after(self, record: EventRecord, aggregate: str) -> None:
+        """A row stored after a seal was made is not dated before it: rows appended later with
+        an earlier time would pass for history the seal had fixed."""
+        while self._made and self._made[0][0] < record.position:
+            self._latest_made = self._made.pop(0)
+        if self._latest_made is None or record.state is None:
+            return
+        _, sequence, made_at = self._latest_made
+        try:
+            recorded_at = dt.datetime.fromisoformat(str(record.state["timestamp"]))
+            earlier = recorded_at < made_at
+        except (KeyError, ValueError, TypeError):
+            recorded_at, earlier = None, True
+        if earlier:
+            self._findings.add(
+                aggregate,
+                record.originator_id,
+                record.originator_version,
+                ProblemKind.INSERTED,
+                f"stored after seal {sequence} was made at {made_at.isoformat()}, but dated "
+                f"{recorded_at.isoformat() if recorded_at else 'without a time'}: a row "
+                "written in afterwards as if it were older",
+                record.position,
+            )
 
     def _expect(self, kept: str, seals: Sequence[EventRecord]) -> None:
         """The seal an auditor kept the hash of is still in the log; since each seal's hash
@@ -219,6 +247,9 @@ class SealChecks:
                     f"it covers position {seal.covers}, not between the previous seal's "
                     f"{previous_covers} and its own {record.position}",
                 )
+            self._made.append(
+                (record.position, seal.sequence, dt.datetime.fromisoformat(seal.sealed_at))
+            )
             since = previous_covers if chain_known else None
             due.append(_DueSeal(record.originator_id, seal, since, record.position))
             expected_sequence = max(expected_sequence, seal.sequence + 1)
