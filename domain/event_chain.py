@@ -7,15 +7,16 @@ aggregate under a signature only the auditors can make (`domain.seal`).
 
 The chain is computed by the verifier from the stored rows, not stored in them: a hash stored in
 a row is one that whoever can rewrite the row can rewrite too, so what binds is the signed seal.
-An exported bundle may carry an event's digest instead of its fields (case events hold personal
-data an auditor does not see); the chain over digests is the same chain."""
+Each event enters its chain by the digest of its stored payload: the exact JSON text its fields
+were stored as (decrypted and decompressed), so that nothing of it, however encoded, escapes the
+hash, and nothing needs encoding again to check it. An exported bundle carries that text, or for
+events whose fields an auditor may not see (case events hold personal data) the digest alone:
+the chain over digests is the same chain."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from domain.hashing import sha256_of_canonical_json
 
@@ -25,13 +26,11 @@ GENESIS_HASH = "0" * 64
 Head = tuple[str, int, str]
 """An aggregate as a seal fixes it: (aggregate id, its last version, its chain hash)."""
 
-_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
 
-
-def event_digest(state: Mapping[str, Any]) -> str:
-    """The sha256 (hex) of every field of one stored event, as the plain JSON values an
-    exported bundle holds (ids and dates as strings): canonical JSON, sorted keys."""
-    return hashlib.sha256(_encode(state).encode("ascii")).hexdigest()
+def payload_digest(payload: bytes) -> str:
+    """The sha256 (hex) of one stored event's payload: every field of it, its timestamp and
+    acting user included."""
+    return hashlib.sha256(payload).hexdigest()
 
 
 def event_chain_hash(

@@ -42,7 +42,7 @@ from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
-from domain.event_chain import GENESIS_HASH, event_chain_hash, event_digest, log_root_hash
+from domain.event_chain import GENESIS_HASH, event_chain_hash, log_root_hash, payload_digest
 from domain.ledger.account import Account
 from domain.ledger.operations import (
     open_pending_transfer,
@@ -527,14 +527,14 @@ def test_a_seals_root_hash_is_the_pure_function_of_every_aggregates_chain_head(
 
     heads: dict[str, tuple[int, str]] = {}
     for record in stored_records(runtime.app, (), stop=seal["position"]):
-        assert record.state is not None
+        assert record.payload is not None
         _, previous = heads.get(record.originator_id, (0, GENESIS_HASH))
         chained = event_chain_hash(
             previous,
             record.originator_id,
             record.originator_version,
             record.topic,
-            event_digest(record.state),
+            payload_digest(record.payload.encode("utf-8")),
         )
         heads[record.originator_id] = (record.originator_version, chained)
     assert seal["aggregates"] == len(heads) == 4 + 5

@@ -31,7 +31,7 @@ from application.audit.report import VerifyReport
 from application.audit.seals import seal_with_key
 from application.audit.verify import verify_ledger
 from domain.actor import acting_as
-from domain.event_chain import event_digest
+from domain.event_chain import payload_digest
 from domain.ledger.hashing import ledger_entry_hash
 from domain.ledger.operations import open_pending_transfer, void_pending_transfer
 from domain.ledger.transfer import Transfer
@@ -353,12 +353,21 @@ def in_bundle(change: Callable[[World, list[dict[str, Any]]], UUID | None]) -> S
 
 
 def _set(line: dict[str, Any], **fields: Any) -> None:
+    """A line's fields changed as the insider with the code would: in the stored payload,
+    which the hashes cover, and in its readable copy."""
     line["state"].update(fields)
+    payload = json.loads(line["payload"])
+    for name, value in fields.items():
+        if isinstance(payload[name], dict) and "_data_" in payload[name]:
+            payload[name]["_data_"] = value
+        else:
+            payload[name] = value
+    line["payload"] = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def _family_digest(world: World, lines: list[dict[str, Any]]) -> UUID:
     line = line_of(lines, world.family, 1)
-    line["digest"] = event_digest({"forged": True})
+    line["digest"] = payload_digest(b'{"forged":true}')
     return world.family
 
 
@@ -400,6 +409,12 @@ BUNDLE_CAMPAIGN: dict[str, StoreTampering] = {
         )[1]
     ),
     "a family record's digest": in_bundle(_family_digest),
+    "an amount's readable copy, not its payload": in_bundle(
+        lambda w, lines: (
+            line_of(lines, w.ledger.county.id, 3)["state"].update(amount_fen=5),
+            w.ledger.county.id,
+        )[1]
+    ),
     "a seal's signer": in_bundle(
         lambda w, lines: (_set(seal_line(lines), sealed_by="县计生协 主任"), w.seal_id)[1]
     ),

@@ -22,6 +22,7 @@ from application.audit.records import (
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.snapshot_checks import SnapshotChecks
 from application.audit.streams import OPENING_FIELDS, UNKNOWN_HASH, AccountStream, Entry
+from domain.hashing import canonical_uuid
 from domain.ledger.account import Account
 from domain.ledger.balances import available_change
 from domain.ledger.hashing import account_opening_hash, ledger_entry_hash
@@ -134,7 +135,7 @@ class AccountChains:
 
     def _entry(self, account: AccountStream, record: EventRecord, state: dict[str, Any]) -> Entry:
         version = record.originator_version
-        transfer_id = str(UUID(str(state["transfer_id"])))
+        transfer_id = canonical_uuid(state["transfer_id"])
         side = Side(state["side"])
         phase = EntryPhase(state["phase"])
         amount_fen = positive_fen(state["amount_fen"])

@@ -27,6 +27,7 @@ from application.audit.bundle_file import (
     read_header,
 )
 from application.audit.checker import LedgerChecker
+from application.audit.event_chains import aggregate_kind
 from application.audit.records import (
     ACCOUNT_OPENED,
     ACCOUNT_TOPICS,
@@ -35,12 +36,12 @@ from application.audit.records import (
     TRANSFER_RECORDED,
     TRANSFER_TOPICS,
     EventRecord,
+    state_as_shown,
     whole_number,
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind, VerifyReport
 from application.audit.store import Progress, log_head, stored_records
 from application.base import NuanxinBase
-from domain.event_chain import event_digest
 from domain.ledger.vocabulary import AccountKind
 
 
@@ -132,9 +133,7 @@ class _InFull:
 
 def _withheld(record: EventRecord) -> EventRecord:
     """An event by its digest alone (a row that does not decode stays as it is)."""
-    if record.state is None:
-        return record
-    return dataclasses.replace(record, state=None, digest=event_digest(record.state))
+    return dataclasses.replace(record, state=None, payload=None)
 
 
 def export_bundle(
@@ -280,6 +279,16 @@ class _BundleReader:
             if section not in self._last_position:
                 raise ValueError(f"no section {section!r} in a bundle")
             record = EventRecord.from_json(item)
+            if not state_as_shown(item, record):
+                self.findings.add(
+                    aggregate_kind(record.topic),
+                    record.originator_id,
+                    record.originator_version,
+                    ProblemKind.CHANGED,
+                    f"line {number} shows a state that is not what its payload holds: the "
+                    "readable copy was edited",
+                    record.position,
+                )
         except (ValueError, KeyError, TypeError) as error:
             self.findings.add(
                 AggregateKind.LEDGER,

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from application.audit.records import ACCOUNT_TOPICS, TRANSFER_TOPICS, EventRecord, first_line
 from application.audit.report import Findings, ProblemKind
-from domain.event_chain import GENESIS_HASH, Head, event_chain_hash, event_digest
+from domain.event_chain import GENESIS_HASH, Head, event_chain_hash
 
 UNREADABLE = "unreadable"
 """The head of an aggregate after a row that neither decodes nor carries a digest: it matches
 no hash a seal fixed."""
 
 _LEDGER_STREAM_TOPICS = frozenset(ACCOUNT_TOPICS + TRANSFER_TOPICS)
+
+
+@lru_cache(maxsize=512)
+def aggregate_kind(topic: str) -> str:
+    """ "domain.service:ServiceRecord.Recorded" -> "service_record"; seals are "seal"."""
+    class_name = topic.rpartition(":")[2].partition(".")[0]
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower() or "aggregate"
+    return "seal" if kind == "ledger_seal" else kind
 
 
 @dataclass(slots=True)
@@ -33,21 +42,17 @@ class EventChains:
     def __init__(self, findings: Findings) -> None:
         self.heads: dict[str, ChainHead] = {}
         self._findings = findings
-        self._kinds: dict[str, str] = {}
 
     def row(self, record: EventRecord) -> str:
         """Chains one row; answers its aggregate's kind."""
         aggregate_id = record.originator_id
         head = self.heads.get(aggregate_id)
         if head is None:
-            head = self.heads[aggregate_id] = ChainHead(self.aggregate_kind(record.topic))
+            head = self.heads[aggregate_id] = ChainHead(aggregate_kind(record.topic))
         version = record.originator_version
         if record.topic not in _LEDGER_STREAM_TOPICS:
             self._check_sequence(head, record)
-        if record.state is not None:
-            digest: str | None = event_digest(record.state)
-        else:
-            digest = record.digest
+        digest = record.digest
         if digest is None:
             if record.topic not in _LEDGER_STREAM_TOPICS:
                 self._findings.add(
@@ -68,15 +73,6 @@ class EventChains:
     def current(self) -> list[Head]:
         """Every aggregate's head as the rows read so far leave it."""
         return [(key, head.version, head.hash) for key, head in self.heads.items()]
-
-    def aggregate_kind(self, topic: str) -> str:
-        """ "domain.service:ServiceRecord.Recorded" -> "service_record"; seals are "seal"."""
-        kind = self._kinds.get(topic)
-        if kind is None:
-            class_name = topic.rpartition(":")[2].partition(".")[0]
-            kind = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower() or "aggregate"
-            kind = self._kinds[topic] = "seal" if kind == "ledger_seal" else kind
-        return kind
 
     def _check_sequence(self, head: ChainHead, record: EventRecord) -> None:
         version, expected = record.originator_version, head.version + 1

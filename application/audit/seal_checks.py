@@ -13,12 +13,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from application.audit.event_chains import EventChains
 from application.audit.records import EventRecord, first_line, whole_number
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from domain.event_chain import Head, log_root_hash
+from domain.hashing import canonical_uuid
 from domain.seal import (
     GENESIS_SEAL_HASH,
     LedgerSeal,
@@ -82,7 +82,7 @@ class _SealFields:
 def _heads(value: Any) -> tuple[Head, ...] | None:
     if value is None:
         return None
-    return tuple((str(UUID(str(a))), whole_number(v), str(h)) for a, v, h in value)
+    return tuple((canonical_uuid(a), whole_number(v), str(h)) for a, v, h in value)
 
 
 def _seal_fields(state: Mapping[str, Any]) -> _SealFields:
@@ -93,7 +93,7 @@ def _seal_fields(state: Mapping[str, Any]) -> _SealFields:
         covers=whole_number(state["position"]),
         root_hash=str(state["root_hash"]),
         accounts=whole_number(state["accounts"]),
-        previous_seal_id=None if previous_id is None else str(UUID(str(previous_id))),
+        previous_seal_id=None if previous_id is None else canonical_uuid(previous_id),
         previous_seal_hash=str(state["previous_seal_hash"]),
         sealed_at=dt.datetime.fromisoformat(str(state["sealed_at"])).isoformat(),
         seal_hash=str(state["seal_hash"]),
