@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import NuanxinAggregate
-from domain.errors import RuleViolatedError
+from domain.errors import InvalidValueError, RuleViolatedError
 from domain.event_chain import Head, heads_digest
 from domain.hashing import sha256_of_canonical_json
 
@@ -149,7 +149,7 @@ def seal_message(seal_hash: str) -> bytes:
     return f"{SEAL_SCHEME}\n{seal_hash}".encode("ascii")
 
 
-class SealSignatureError(RuleViolatedError):
+class SealSignatureError(InvalidValueError):
     """A seal is recorded only with a signature that its public key accepts."""
 
 
@@ -162,7 +162,8 @@ def seal_signature_verifies(terms: SealTerms, signature: str, check: SignatureCh
     """A seal is signed by the key it names, over its terms."""
     if not check(terms.public_key, terms.message(), signature):
         raise SealSignatureError(
-            "the signature does not verify with the public key given for this seal's terms"
+            "the signature does not verify with the public key given for this seal's terms",
+            field="signature",
         )
 
 
