@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import time
 import uuid
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from api.auth_throttle import FailedAuthentications
 from api.body_limit import BodyLimit
 from api.deps import reject_unknown_query_parameters
+from api.docs import install_docs
 from api.metrics import Metrics
 from api.problems import install_problem_handlers, unexpected
 from api.routes import audit, families, funds, health, ledger, services, transfers
@@ -46,10 +48,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app = FastAPI(
         title="Nuanxin 暖心",
-        version="1.0",
+        version=importlib.metadata.version("nuanxin"),
         description="Event-sourced case management and fund ledger for special families.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.metrics = Metrics()
     app.state.failed_authentications = FailedAuthentications(
         limit=settings.auth_failure_limit, window_seconds=settings.auth_failure_window

@@ -23,6 +23,7 @@ from projections.timeline import TimelineProjection
 
 
 @click.group()
+@click.version_option(package_name="nuanxin", prog_name="nuanxin")
 def main() -> None:
     """Nuanxin 暖心: case management and fund ledger for special families."""
 

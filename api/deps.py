@@ -21,7 +21,7 @@ MAX_VERSION_DIGITS = 12
 bearer = HTTPBearer(auto_error=False, description="a token from `nuanxin users add`")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -29,7 +29,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_application(runtime: RuntimeDep) -> Nuanxin:
+async def get_application(runtime: RuntimeDep) -> Nuanxin:
     return runtime.app
 
 
@@ -58,7 +58,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_idempotency_key(
+async def get_idempotency_key(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> str | None:
     if idempotency_key is None:
@@ -74,7 +74,7 @@ def get_idempotency_key(
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
 
 
-def get_expected_version(
+async def get_expected_version(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> int | None:
     """`If-Match: 3`, `"3"` or `W/"3"`: the version the client last read."""
@@ -90,7 +90,7 @@ def get_expected_version(
 ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
+async def reject_unknown_query_parameters(request: Request) -> None:
     """A parameter the endpoint does not know is a mistake, not something to ignore: a
     misspelt filter would otherwise answer everything (DESIGN.md section 7)."""
     route = request.scope.get("route")
@@ -128,19 +128,19 @@ def _uuid_or_not_found(value: str, what: str) -> UUID:
 # once per request), so that a request without a valid token answers 401 whatever its path.
 
 
-def get_family_id(family_id: str, _: PrincipalDep) -> UUID:
+async def get_family_id(family_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(family_id, "family")
 
 
-def get_service_id(service_id: str, _: PrincipalDep) -> UUID:
+async def get_service_id(service_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(service_id, "service record")
 
 
-def get_fund_id(fund_id: str, _: PrincipalDep) -> UUID:
+async def get_fund_id(fund_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(fund_id, "fund")
 
 
-def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
+async def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(transfer_id, "transfer")
 
 

@@ -28,6 +28,7 @@ from domain.errors import (
 )
 from domain.ledger.errors import InsufficientFundsError
 from domain.money import yuan_from_fen
+from infrastructure.store_health import storage_failure
 from projections.runner import ProjectionLagError
 
 log = structlog.get_logger(__name__)
@@ -135,12 +136,7 @@ async def projections_behind(_: Request, error: Exception) -> JSONResponse:
 
 async def storage_unavailable(_: Request, error: Exception) -> JSONResponse:
     log.error("storage_unavailable", error=str(error))
-    return problem(
-        503,
-        "Storage unavailable",
-        "the database did not answer; try again",
-        headers={"Retry-After": "2"},
-    )
+    return problem(503, "Storage unavailable", storage_failure(error), headers={"Retry-After": "2"})
 
 
 async def unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
 from application.app import Nuanxin
@@ -17,6 +18,7 @@ from infrastructure.persistence import (
     view_environment,
 )
 from infrastructure.settings import Settings
+from infrastructure.store_health import WriteProbe
 from projections.backends import (
     PostgresLedgerView,
     PostgresTimelineView,
@@ -27,6 +29,7 @@ from projections.batching import BatchProjection
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.timeline import TimelineProjection, TimelineView
+from projections.wakeup import LogListener
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,10 @@ class Runtime:
     settings: Settings
     app: Nuanxin
     projections: dict[str, BatchProjection[Any]]
+    write_probe: WriteProbe
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
     view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
+    listener: LogListener | None = None
 
     @property
     def timeline(self) -> TimelineView:
@@ -86,8 +91,20 @@ class Runtime:
             self.runners[name] = runner
             self.app.after_save.append(runner.wake)
             runner.start()
+        recorder = self.app.recorder
+        if self.settings.database_url and isinstance(recorder, PostgresApplicationRecorder):
+            # Saves in this process wake the runners directly; LISTEN brings other processes'.
+            self.listener = LogListener(
+                self.settings.database_url,
+                recorder.channel_name,
+                [runner.wake for runner in self.runners.values()],
+            )
+            self.listener.start()
 
     def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
         for runner in self.runners.values():
             runner.stop()
         self.runners.clear()
@@ -125,7 +142,13 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         projections[spec.projection.name] = spec.projection(
             view=factory.tracking_recorder(view_class)
         )
-    runtime = Runtime(settings=settings, app=app, projections=projections, view_factories=factories)
+    runtime = Runtime(
+        settings=settings,
+        app=app,
+        projections=projections,
+        write_probe=WriteProbe(app.recorder),
+        view_factories=factories,
+    )
     if run_projections:
         runtime.start_projections()
     return runtime

@@ -106,7 +106,11 @@ class NuanxinBase(Application[UUID]):
     ) -> CommandResult:
         """Runs `decide` and saves what it changed atomically, with the response when an
         Idempotency-Key is given. On a concurrent write to the same aggregates the decision
-        is taken again on fresh state; a retried key answers the stored response."""
+        is taken again on fresh state; a retried key answers the stored response.
+
+        A retried key is found by the store, not by a read before deciding: the stored
+        response's id derives from the key, so saving it a second time conflicts and the
+        whole save (whatever the retry decided) is refused; the stored answer is read then."""
         stored_id = None
         request_hash = ""
         if idempotency_key:
@@ -115,10 +119,6 @@ class NuanxinBase(Application[UUID]):
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with self._deciding, acting_as(principal.actor):
-                    # Checked under the lock: a concurrent retry may have just been answered.
-                    replay = self._replay(stored_id, request_hash)
-                    if replay is not None:
-                        return replay
                     aggregates, body = decide()
                     to_save = list(aggregates)
                     if stored_id is not None and idempotency_key:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from application.base import NuanxinBase
 from application.errors import UnauthenticatedError
 from application.principal import Principal
+from application.user_directory import UserDirectory
 from domain.errors import InvalidValueError, NotFoundError
 from domain.user import TokenIndex, User
 from domain.values import Role, parse_region_code
 from infrastructure.tokens import hash_token, new_token
-
-USER_CREATED_TOPIC = "domain.user:User.Created"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,10 @@ class UserListing:
 
 
 class UserCommands(NuanxinBase):
+    def __init__(self, env: Mapping[str, str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(env, *args, **kwargs)
+        self.users = UserDirectory(self)
+
     def add_user(
         self,
         name: str,
@@ -65,12 +69,12 @@ class UserCommands(NuanxinBase):
         return IssuedUser(user_id=user.id, token=token)
 
     def list_users(self) -> list[UserListing]:
-        return [_listing(user) for user in self._users()]
+        return [_listing(user) for user in self.users.all()]
 
     def revoke_user(self, name_or_id: str) -> UserListing:
         """Revokes the user's token at once. A name shared by several users is refused: the
         caller names the one by its id."""
-        matches = [user for user in self._users() if name_or_id in (user.name, str(user.id))]
+        matches = [user for user in self.users.all() if name_or_id in (user.name, str(user.id))]
         if not matches:
             raise NotFoundError(f"no user named {name_or_id}")
         if len(matches) > 1:
@@ -79,34 +83,20 @@ class UserCommands(NuanxinBase):
                 f"{len(matches)} users are named {name_or_id}; revoke one by its id ({ids})",
                 field="name",
             )
-        user = matches[0]
+        user: User = self.load(matches[0].id, User, "user")
         user.revoke()
         self.save(user)
         return _listing(user)
 
     def authenticate(self, token: str) -> Principal:
-        token_hash = hash_token(token)
-        index_id = TokenIndex.create_id(token_hash)
-        if not self.exists(index_id):
+        user = self.users.user_for(hash_token(token))
+        if user is None:
             raise UnauthenticatedError("unknown bearer token")
-        index: TokenIndex = self.load(index_id, TokenIndex, "token")
-        user: User = self.load(index.user_id, User, "user")
         if not user.may_authenticate_at(_now()):
             raise UnauthenticatedError("this bearer token was revoked or has expired")
         return Principal(
             user_id=str(user.id), name=user.name, role=user.role, region_code=user.region_code
         )
-
-    def _users(self) -> Iterator[User]:
-        """Every user, in the order they were created (a scan of the log's user creations:
-        users are few, and listing them is an operator's command, not a request path)."""
-        start = 1
-        while page := self.recorder.select_notifications(
-            start=start, limit=500, topics=[USER_CREATED_TOPIC]
-        ):
-            for notification in page:
-                yield self.load(UUID(str(notification.originator_id)), User, "user")
-            start = page[-1].id + 1
 
 
 def _listing(user: User) -> UserListing:

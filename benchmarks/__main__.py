@@ -21,7 +21,7 @@ from benchmarks.bare import bare_saves
 from benchmarks.projection_rebuild import measure_rebuilds
 from benchmarks.report import markdown, rows_for
 from benchmarks.verify_ledger import measure_verify
-from benchmarks.write_path import http_write_path
+from benchmarks.write_path import http_write_path, round_trips_through_a_separate_worker
 from infrastructure.logging import configure_logging
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -53,7 +53,7 @@ def postgres_url(args: argparse.Namespace) -> str | None:
         return None
 
 
-def measure(backend: str, url: str | None, sizes: Sizes) -> dict[str, Any]:
+def measure(backend: str, url: str | None, sizes: Sizes, *, logs: bool) -> dict[str, Any]:
     started = time.perf_counter()
     write = http_write_path(url, sizes.runs, sizes.round_trips)
     bare = bare_saves(url, sizes.runs)
@@ -68,8 +68,11 @@ def measure(backend: str, url: str | None, sizes: Sizes) -> dict[str, Any]:
             "post_p50_ms": round(write.post_p50_ms, 3),
             "read_p50_ms": round(write.read_p50_ms, 3),
         },
-        "rebuild": measure_rebuilds(url, sizes.families),
-        "verify": measure_verify(url, sizes.families, sizes.transfers),
+        "read_your_writes_separate_worker": (
+            round_trips_through_a_separate_worker(url, sizes.round_trips) if url else None
+        ),
+        "rebuild": measure_rebuilds(url, sizes.families) if logs else [],
+        "verify": measure_verify(url, sizes.families, sizes.transfers) if logs else None,
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
@@ -81,6 +84,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--postgres", help=f"a PostgreSQL URL (default {DEFAULT_POSTGRES})")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--write-path-only", action="store_true", help="skip the rebuild and verify scenarios"
+    )
     args = parser.parse_args()
     configure_logging("warning")
     sizes = SMOKE if args.smoke else FULL
@@ -95,7 +101,9 @@ def main() -> None:
             f"Python {platform.python_version()}",
             "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         },
-        "backends": [measure(name, url, sizes) for name, url in backends],
+        "backends": [
+            measure(name, url, sizes, logs=not args.write_path_only) for name, url in backends
+        ],
     }
     table = markdown(rows_for(results))
     args.out.mkdir(parents=True, exist_ok=True)

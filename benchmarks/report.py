@@ -42,6 +42,18 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 goal,
             )
         )
+        worker = backend.get("read_your_writes_separate_worker")
+        if worker:
+            rows.append(
+                (
+                    "(b) the same, projections in a separate worker",
+                    name,
+                    f"p50 {worker['p50_ms']:.1f} ms, p99 {worker['p99_ms']:.1f} ms",
+                    f"in-process projections: p50 {trip['p50_ms']:.1f} ms",
+                    f"{worker['p50_ms'] / trip['p50_ms']:.2f}",
+                    "—",
+                )
+            )
         for view in backend["rebuild"]:
             events = view["events"]
             rows.append(
@@ -56,6 +68,8 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 )
             )
         verify = backend["verify"]
+        if verify is None:
+            continue
         events = verify["events"]
         rows.append(
             (

@@ -35,15 +35,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(settings: Settings, *, workers: int = 1, timeout: float = 60) -> Iterator[str]:
-    """The base URL of a running `nuanxin serve` (projections in-process) on `settings`."""
+def served(
+    settings: Settings, *, separate_worker: bool = False, timeout: float = 60
+) -> Iterator[str]:
+    """The base URL of a running `nuanxin serve` on `settings`: projections in-process, or
+    in a separate `nuanxin projections run` worker."""
     port = free_port()
+    env = server_environment(settings)
+    serve = ["serve", "--port", str(port), *(["--no-projections"] if separate_worker else [])]
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-         "--workers", str(workers)],
-        env=server_environment(settings), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "api.cli", *serve],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    worker = None
+    if separate_worker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "projections", "run"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -59,5 +68,7 @@ def served(settings: Settings, *, workers: int = 1, timeout: float = 60) -> Iter
             time.sleep(0.05)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for running in (process, worker):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=20)

@@ -18,6 +18,7 @@ from benchmarks.load import Call, LoadResult, run_load
 from benchmarks.server import served
 from benchmarks.workspace import drop_workspace, throwaway_settings
 from domain.values import Role
+from infrastructure.settings import Settings
 
 REGION = "430121101001"
 VISIT: dict[str, Any] = {
@@ -64,20 +65,11 @@ class WritePathResult:
 def http_write_path(
     postgres_url: str | None, runs: list[tuple[int, int]], round_trips: int
 ) -> WritePathResult:
-    settings = throwaway_settings(postgres_url)
-    runtime = open_runtime(settings, run_projections=False)
-    try:
-        token = runtime.app.add_user("李敏", Role.CASEWORKER, "430121").token
-    finally:
-        runtime.close()
-    headers = {"Authorization": f"Bearer {token}"}
+    settings, headers = _workspace_with_a_caseworker(postgres_url)
     try:
         with served(settings) as base:
             api = f"{base}/api/v1"
-            with httpx.Client(base_url=api, headers=headers, timeout=30) as setup:
-                families = [
-                    _created(setup.post("/families", json=family()))["id"] for _ in "12345678"
-                ]
+            families = _families(api, headers)
             writes = [
                 run_load(clients, calls, _writer(api, headers, families[0]))
                 for clients, calls in runs
@@ -91,6 +83,39 @@ def http_write_path(
         post_p50_ms=_median(post_times) * 1000,
         read_p50_ms=_median(read_times) * 1000,
     )
+
+
+def round_trips_through_a_separate_worker(postgres_url: str, count: int) -> dict[str, Any]:
+    """Scenario (b) with the projections in a `nuanxin projections run` process."""
+    settings, headers = _workspace_with_a_caseworker(postgres_url)
+    try:
+        with served(settings, separate_worker=True) as base:
+            api = f"{base}/api/v1"
+            trips, post_times, read_times = _round_trips(
+                api, headers, _families(api, headers), count
+            )
+    finally:
+        drop_workspace(settings)
+    return {
+        **trips.summary(),
+        "post_p50_ms": round(_median(post_times) * 1000, 3),
+        "read_p50_ms": round(_median(read_times) * 1000, 3),
+    }
+
+
+def _workspace_with_a_caseworker(postgres_url: str | None) -> tuple[Settings, dict[str, str]]:
+    settings = throwaway_settings(postgres_url)
+    runtime = open_runtime(settings, run_projections=False)
+    try:
+        token = runtime.app.add_user("李敏", Role.CASEWORKER, "430121").token
+    finally:
+        runtime.close()
+    return settings, {"Authorization": f"Bearer {token}"}
+
+
+def _families(api: str, headers: dict[str, str]) -> list[str]:
+    with httpx.Client(base_url=api, headers=headers, timeout=30) as setup:
+        return [_created(setup.post("/families", json=family()))["id"] for _ in range(FAMILIES)]
 
 
 def _writer(api: str, headers: dict[str, str], family_id: str) -> Any:

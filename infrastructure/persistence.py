@@ -36,6 +36,10 @@ def events_environment(settings: Settings) -> dict[str, str]:
         # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
         # so writers in other processes are still seen.
         "AGGREGATE_CACHE_MAXSIZE": "10000",
+        # A checkout without a ping saves a round trip on each of the store's queries; every
+        # method of the library's PostgreSQL recorders retries on a connection found broken.
+        # The views' own queries are not retried, so their pool keeps pinging.
+        **({"POSTGRES_PRE_PING": "n"} if settings.uses_postgres else {}),
     }
 
 
@@ -49,7 +53,7 @@ def backend_environment(settings: Settings, sqlite_file: str) -> dict[str, str]:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "infrastructure.sqlite_store:RecoveringSQLiteFactory",
             "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
             "SQLITE_LOCK_TIMEOUT": "30",
         }

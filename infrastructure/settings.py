@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import NonNegativeInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # This many failed authentications from one address within the window answer 429.
     auth_failure_limit: int = 10
     auth_failure_window: float = 60.0
+    # /readyz answers 503 while a view is more than this many events behind the log.
+    ready_max_lag: NonNegativeInt = 1000
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
@@ -23,6 +25,17 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, SQLView):  # type: ignore[misc]
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.create_statements()]
 
+    @contextmanager
+    def rebuildable_transaction(self) -> Iterator[Any]:
+        # In WAL mode, NORMAL commits atomically but leaves the fsync to the next checkpoint.
+        # The event store's own connections keep the default, FULL. SQLite refuses to change
+        # the level inside a transaction, so it is set on the connection before BEGIN.
+        with self.datastore.get_connection(commit=True) as connection:
+            with connection.cursor() as pragma:
+                pragma.execute("PRAGMA synchronous=NORMAL")
+            with connection.transaction(commit=True) as cursor:
+                yield cursor
+
 
 class PostgresViewRecorder(PostgresTrackingRecorder, SQLView):  # type: ignore[misc]
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
@@ -34,6 +47,14 @@ class PostgresViewRecorder(PostgresTrackingRecorder, SQLView):  # type: ignore[m
             Composed([SQL(statement)])
             for statement in self.create_statements()  # type: ignore[arg-type]
         )
+
+    @contextmanager
+    def rebuildable_transaction(self) -> Iterator[Any]:
+        # The commit returns before its WAL record is flushed; PostgreSQL still applies or
+        # loses the whole transaction. The event store's transactions keep waiting.
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            yield cursor
 
 
 class SQLiteTimelineView(SQLTimelineView, SQLiteViewRecorder):  # type: ignore[misc]

@@ -72,9 +72,15 @@ class SQLView(ProjectionView):
 
     def write(self, rows: Callable[[Cursor], None], tracking: Tracking) -> None:
         """The rows and the tracking position commit together, or neither does."""
-        with self.datastore.transaction(commit=True) as cursor:
+        with self.rebuildable_transaction() as cursor:
             rows(cursor)
             self._insert_tracking(cursor, tracking)
+
+    def rebuildable_transaction(self) -> AbstractContextManager[Any]:
+        """A transaction for data that can be rebuilt from the log: the backends may commit it
+        without waiting for the disk, since a crash can only lose a view's last rows together
+        with the tracking position that says they were written."""
+        return self.datastore.transaction(commit=True)
 
     def read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,13 @@ def authenticate(settings: Settings, token: str) -> Principal:
         return runtime.app.authenticate(token)
     finally:
         runtime.close()
+
+
+def test_version_prints_the_installed_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.stdout == f"nuanxin, version {importlib.metadata.version('nuanxin')}\n"
 
 
 def test_users_add_prints_the_token_alone_on_the_last_line(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -67,6 +68,38 @@ def test_readyz_shows_how_far_a_stopped_projection_lags_behind_the_log(
     body = client.get("/readyz").json()
     assert body["log_position"] == position + 2
     assert body["projections"][TimelineProjection.name]["lag"] == 2
+
+
+def test_readyz_is_not_ready_while_a_view_lags_more_than_the_setting_and_says_which(
+    client: TestClient, runtime: Runtime, user_headers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "ready_max_lag", 1)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    runtime.runners[TimelineProjection.name].stop()
+    user_headers("caseworker", "430121")  # two more events in the log
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["writes"]) == ("degraded", "ok")
+    assert body["reasons"] == [
+        "the timeline view is 2 events behind the log (more than NUANXIN_READY_MAX_LAG=1)"
+    ]
+
+
+def test_readyz_is_ready_while_a_view_lags_no_more_than_the_setting(
+    client: TestClient, runtime: Runtime, user_headers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "ready_max_lag", 2)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    runtime.runners[TimelineProjection.name].stop()
+    user_headers("caseworker", "430121")  # two more events in the log
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["reasons"] == []
 
 
 @pytest.mark.parametrize(
@@ -151,3 +184,24 @@ def test_an_unexpected_error_answers_500_naming_the_request_id_it_was_logged_wit
     errors = [json.loads(line) for line in lines if "unexpected_error" in line]
     assert [e["request_id"] for e in errors] == [request_id]
     assert "a defect" not in response.text
+
+
+def test_the_api_docs_load_every_asset_from_the_service_itself(client: TestClient) -> None:
+    page = client.get("/docs")
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert len(assets) == 3  # the script, the style sheet and the icon
+    assert "http://" not in page.text
+    assert "https://" not in page.text
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        assert not asset.startswith("//"), asset
+        answer = client.get(asset)
+        assert answer.status_code == 200, asset
+        assert len(answer.content) > 0
+    script = client.get(next(a for a in assets if a.endswith(".js")))
+    assert "javascript" in script.headers["content-type"]
+    assert "SwaggerUIBundle" in script.text
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")

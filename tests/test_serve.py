@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -81,3 +82,29 @@ def test_a_served_service_records_a_visit_and_shows_it_on_the_timeline_at_once(
     ready = httpx.get(f"{base}/readyz").json()
     assert ready["status"] == "ready"
     assert set(ready["projections"]) == {"timeline", "ledger"}
+
+
+def test_serve_logs_the_url_it_listens_on(settings: Settings) -> None:
+    env = environment_for(settings) | {"NUANXIN_LOG_LEVEL": "info"}
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        stderr = process.communicate(timeout=10)[1]
+
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    said = [line["event"] for line in lines if url in line["event"]]
+    assert said, stderr[-2000:]
+    assert said[0].startswith(f"Uvicorn running on {url}")
