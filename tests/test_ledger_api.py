@@ -214,7 +214,7 @@ def test_visit_cash_comes_only_from_warm_heart_funds(
 
 
 def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county = open_fund(client, admin)["id"]
     town = open_fund(client, admin, "430121101")["id"]
@@ -222,10 +222,10 @@ def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
 
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
     reserved = fund(client, admin, county)
-    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=admin)
-    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=admin)
+    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=supervisor)
+    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=supervisor)
     void_after_post = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=admin
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=supervisor
     )
 
     assert pending["state"] == "pending"
@@ -239,7 +239,7 @@ def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
 
 
 def test_a_voided_pending_transfer_releases_the_reservation(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county = open_fund(client, admin)["id"]
     town = open_fund(client, admin, "430121101")["id"]
@@ -247,7 +247,7 @@ def test_a_voided_pending_transfer_releases_the_reservation(
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
 
     voided = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=admin
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=supervisor
     )
 
     assert voided.json()["state"] == "voided"
@@ -256,7 +256,7 @@ def test_a_voided_pending_transfer_releases_the_reservation(
 
 
 def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county, town = (
         open_fund(client, admin, "430121")["id"],
@@ -264,13 +264,50 @@ def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
     )
     assert receive(client, admin, county, "1000.00").status_code == 201
     pending = allocate(client, admin, county, town, "100.00", memo="预拨", pending=True).json()
-    keyed = admin | {"Idempotency-Key": "post-once"}
+    keyed = supervisor | {"Idempotency-Key": "post-once"}
 
     first = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
     retry = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
 
     assert (first.status_code, retry.status_code) == (200, 200)
     assert first.json() == retry.json()
+
+
+@pytest.mark.parametrize(("step", "body"), [("post", {}), ("void", {"reason": "撤回"})])
+def test_who_recorded_a_pending_transfer_may_not_post_or_void_it(
+    client: TestClient, admin: dict[str, str], step: str, body: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=admin)
+
+    assert answer.status_code == 403
+    assert "another user" in answer.json()["detail"]
+    assert fund(client, admin, county)["pending"] == "400.00"
+
+
+@pytest.mark.parametrize(("step", "body"), [("post", {}), ("void", {"reason": "撤回"})])
+def test_a_user_whose_region_does_not_cover_the_source_fund_may_not_post_or_void(
+    client: TestClient,
+    admin: dict[str, str],
+    user_headers: UserFactory,
+    step: str,
+    body: dict[str, str],
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+    township = user_headers("supervisor", "430121101")
+
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=township)
+
+    assert answer.status_code == 403
+    assert "430121" in answer.json()["detail"]
+    assert fund(client, admin, county)["pending"] == "400.00"
 
 
 def test_balances_as_of_a_date_and_as_known_at_a_time_leave_out_what_came_later(

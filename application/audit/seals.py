@@ -144,11 +144,22 @@ def record_signed_seal(
     from the log (never taken from the request), and the seal is recorded only if the
     signature verifies over them with `public_key`, and no other seal came in meanwhile."""
     terms = draft_seal(app, principal, public_key, position=position, sealed_at=sealed_at)
+    return _record(app, principal, terms, signature, idempotency_key)
+
+
+def _record(
+    app: NuanxinBase,
+    principal: Principal,
+    terms: SealTerms,
+    signature: str,
+    idempotency_key: str | None = None,
+) -> CommandResult:
+    fingerprint = ("seal_ledger", terms.position, terms.sealed_at, terms.public_key, signature)
     return app.execute(
         principal,
         _seal_decision(app, terms, signature),
         idempotency_key=idempotency_key,
-        fingerprint=("seal_ledger", position, sealed_at, terms.public_key, signature),
+        fingerprint=fingerprint,
     )
 
 
@@ -169,16 +180,9 @@ def seal_with_key(
 def _seal_once(
     app: NuanxinBase, principal: Principal, private_key: Ed25519PrivateKey
 ) -> dict[str, Any]:
-    public_key = public_key_text(private_key.public_key())
-    terms = draft_seal(app, principal, public_key)
-    return record_signed_seal(
-        app,
-        principal,
-        position=terms.position,
-        sealed_at=terms.sealed_at,
-        public_key=public_key,
-        signature=sign(private_key, terms.message()),
-    ).body
+    terms = draft_seal(app, principal, public_key_text(private_key.public_key()))
+    # The terms were made here, from the log, so they need not be made again to be trusted.
+    return _record(app, principal, terms, sign(private_key, terms.message())).body
 
 
 def draft_body(terms: SealTerms) -> dict[str, Any]:
