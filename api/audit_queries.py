@@ -40,6 +40,7 @@ def verify_with_views(
     progress: Progress | None = None,
     public_key: str | None = None,
     expect_seal: str | None = None,
+    scope: str = "",
 ) -> VerifyReport:
     """The whole ledger verified from the stored events, and the ledger view's balances
     checked against them. Serving, the view is first brought up to date; from the command
@@ -58,4 +59,5 @@ def verify_with_views(
         progress=progress,
         public_key=public_key,
         expect_seal=expect_seal,
+        scope=scope,
     )

@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import NuanxinAggregate
-from domain.errors import InvalidValueError, RuleViolatedError
+from domain.errors import InvalidValueError, NotAllowedError, RuleViolatedError
 from domain.event_chain import Head, heads_digest
 from domain.hashing import sha256_of_canonical_json
 
@@ -156,6 +156,22 @@ class SealSignatureError(InvalidValueError):
 class SealOvertakenError(RuleViolatedError):
     """A draft is signed for the seal that follows the latest one; once another seal was
     recorded, or the ledger moved on and was checked again, the draft is stale."""
+
+
+class SealerOutsideAFundsRegionError(NotAllowedError):
+    """A seal fixes every fund: who makes it must cover every fund's region."""
+
+
+def a_seal_is_made_by_a_user_covering_every_fund(
+    fund_regions: Iterable[str], sealer_scope: str
+) -> None:
+    """`sealer_scope` is the sealer's region prefix ("" for every region)."""
+    outside = sorted({region for region in fund_regions if not region.startswith(sealer_scope)})
+    if outside:
+        raise SealerOutsideAFundsRegionError(
+            f"a seal covers every fund, and funds of region {', '.join(outside[:3])} are "
+            "outside yours: an auditor covering every fund seals"
+        )
 
 
 def seal_signature_verifies(terms: SealTerms, signature: str, check: SignatureCheck) -> None:

@@ -342,3 +342,41 @@ def test_a_signed_seal_may_follow_a_legacy_one(
         runtime.app, public_key=AUDITORS_PUBLIC_KEY, expect_seal=signed["seal_hash"]
     )
     assert [p["problem"] for p in report.problems] == ["legacy_seal"]
+
+
+# -- who seals, and what a regional verify checks ----------------------------------------------
+
+
+def test_an_auditor_whose_region_does_not_cover_every_fund_may_not_seal(
+    client: TestClient, user_headers: UserFactory, ledger: Ledger
+) -> None:
+    county_auditor = user_headers("auditor", "430121")
+
+    answer = client.get(
+        "/api/v1/ledger/seals/draft",
+        params={"public_key": AUDITORS_PUBLIC_KEY},
+        headers=county_auditor,
+    )
+
+    assert answer.status_code == 403
+    assert "430100" in answer.json()["detail"]
+
+
+def test_a_regional_verify_checks_the_accounts_of_its_region(
+    client: TestClient,
+    user_headers: UserFactory,
+    runtime: Runtime,
+    settings: Settings,
+    ledger: Ledger,
+) -> None:
+    county_auditor = user_headers("auditor", "430121")
+    rows = StoredRows(settings)
+    rows.rewrite(runtime.app, ledger.city.id, 1, name="长沙市（改名）")
+
+    county_view = client.get("/api/v1/ledger/verify", headers=county_auditor).json()
+    rows.rewrite(runtime.app, ledger.county.id, 1, name="长沙县（改名）")
+    after_county = client.get("/api/v1/ledger/verify", headers=county_auditor).json()
+
+    assert county_view["ok"] is True, county_view["problems"]
+    assert after_county["ok"] is False
+    assert {p["account_id"] for p in after_county["problems"]} == {str(ledger.county.id)}

@@ -59,13 +59,16 @@ def verify(
     """Recomputes every chain, hash, link and balance from the stored events and names the
     aggregate and version where something was changed, inserted or deleted. With the auditors'
     `public_key`, every seal's signature is checked with it; with `expect_seal`, that the log
-    still holds the seal of that hash. Always 200: a failed verification is a finding."""
+    still holds the seal of that hash. A regional caller gets the findings of its region's
+    funds and their transfers, and of the seals. Always 200: a failed verification is a
+    finding."""
     principal.require(Action.VERIFY_LEDGER)
     report = verify_with_views(
         runtime,
         wait_for_views=True,
         public_key=trusted_key(public_key),
         expect_seal=expect_seal,
+        scope=principal.scope,
     )
     return shown(report.to_dict(), VerifyResult, principal)
 

@@ -22,7 +22,13 @@ from application.principal import Principal
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.event_chain import log_root_hash
 from domain.permissions import Action
-from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, SealOvertakenError, SealTerms
+from domain.seal import (
+    GENESIS_SEAL_HASH,
+    LedgerSeal,
+    SealOvertakenError,
+    SealTerms,
+    a_seal_is_made_by_a_user_covering_every_fund,
+)
 from infrastructure.seal_keys import (
     SealKeyError,
     parse_public_key,
@@ -119,6 +125,7 @@ def draft_seal(
             field="position",
         )
     checker = check_store(app, stop=covers, findings=Findings(ignored=_NOT_BLOCKING))
+    a_seal_is_made_by_a_user_covering_every_fund(checker.accounts.fund_regions(), principal.scope)
     report = checker.finish()
     if not report.ok:
         first = report.problems[0]

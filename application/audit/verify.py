@@ -3,13 +3,15 @@ its seals and its account snapshots."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from application.audit.checker import LedgerChecker
 from application.audit.records import EVERY_TOPIC, SEAL_TOPICS
-from application.audit.report import Findings, VerifyReport
+from application.audit.report import AggregateKind, Findings, VerifyReport
 from application.audit.store import (
     Progress,
     account_snapshots,
@@ -72,12 +74,16 @@ def verify_ledger(
     progress: Progress | None = None,
     public_key: str | None = None,
     expect_seal: str | None = None,
+    scope: str = "",
 ) -> VerifyReport:
     """Recomputes every chain, hash, link, match and balance from the stored events, up to the
     log's position when it starts, and checks every seal's signature with `public_key` (the
     auditors'; without it, with the key each seal names) and that the seal whose hash an
     auditor kept (`expect_seal`) is still there. `projected_posted` gives a view's posted
-    balance per account as of log position `projected_at` (default: that starting position)."""
+    balance per account as of log position `projected_at` (default: that starting position).
+    For region `scope` (a region prefix, "" for all) the report keeps the problems of that
+    region's funds, of the transfers touching them, and of the seals and the log as a whole:
+    a regional auditor checks the accounts of their region."""
     started = time.perf_counter()
     stop = log_head(app)
     checker = check_store(
@@ -90,4 +96,26 @@ def verify_ledger(
         expect_seal=expect_seal,
     )
     checker.position = max(checker.position, stop)
-    return checker.finish(seconds=time.perf_counter() - started)
+    report = checker.finish(seconds=time.perf_counter() - started)
+    return report if not scope else _of_region(report, checker, scope)
+
+
+def _of_region(report: VerifyReport, checker: LedgerChecker, scope: str) -> VerifyReport:
+    def concerns_region(problem: dict[str, Any]) -> bool:
+        aggregate, aggregate_id = problem["aggregate"], problem["account_id"]
+        if aggregate in (AggregateKind.SEAL, AggregateKind.LEDGER) or aggregate_id is None:
+            return True
+        if aggregate in (AggregateKind.ACCOUNT, AggregateKind.SNAPSHOT):
+            return checker.accounts.in_region(aggregate_id, scope)
+        transfer = checker.transfers.streams.get(aggregate_id)
+        return (
+            aggregate == AggregateKind.TRANSFER
+            and transfer is not None
+            and any(
+                checker.accounts.in_region(account_id, scope)
+                for account_id in (transfer.from_account_id, transfer.to_account_id)
+            )
+        )
+
+    problems = [problem for problem in report.problems if concerns_region(problem)]
+    return dataclasses.replace(report, ok=not problems, problems=problems)
