@@ -29,6 +29,10 @@ from domain.seal import (
 )
 from infrastructure.seal_keys import signature_verifies
 
+IN_FLIGHT = dt.timedelta(minutes=15)
+"""How much earlier than a seal a row stored after it may be dated: a command whose events were
+made while the seal was being made saves them after it (a long import batch, say)."""
+
 Heads = Callable[[], list[tuple[str, int, str]]]
 """Answers every account's (id, last version, last hash) as the events read so far leave it."""
 
@@ -163,7 +167,7 @@ class SealChecks:
         _, sequence, made_at = self._latest_made
         try:
             recorded_at = dt.datetime.fromisoformat(str(record.state["timestamp"]))
-            earlier = recorded_at < made_at
+            earlier = recorded_at < made_at - IN_FLIGHT
         except (KeyError, ValueError, TypeError):
             recorded_at, earlier = None, True
         if earlier:

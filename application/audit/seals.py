@@ -111,7 +111,7 @@ def draft_seal(
     log is verified up to there first: a seal would bless whatever it covers."""
     principal.require(Action.SEAL_LEDGER)
     key = _public_key(public_key)
-    moment = _moment(sealed_at)
+    given = None if sealed_at is None else _moment(sealed_at)
     previous = latest_seal(app)
     head = log_head(app)
     covers = head if position is None else position
@@ -134,6 +134,8 @@ def draft_seal(
             f"{first['aggregate']} {first['account_id']} version {first['version']}: "
             f"{first['detail']} ({len(report.problems)} problems; see GET /ledger/verify)"
         )
+    # Made now, after the pass: every row it covers was made before it.
+    moment = given if given is not None else _moment(None)
     return _terms(checker, previous, covers, moment, principal, key)
 
 
