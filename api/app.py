@@ -18,7 +18,7 @@ from api.deps import reject_unknown_query_parameters
 from api.docs import install_docs
 from api.metrics import Metrics
 from api.problems import install_problem_handlers, unexpected
-from api.routes import audit, families, funds, health, ledger, services, transfers
+from api.routes import access_log, audit, families, funds, health, ledger, services, transfers
 from api.runtime import Runtime, open_runtime
 from api.schemas.problems import problem_responses
 from infrastructure.logging import configure_logging
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     api.include_router(transfers.router)
     api.include_router(ledger.router)
     api.include_router(audit.router)
+    api.include_router(access_log.router)
     app.include_router(api)
     app.include_router(health.router)
     return app

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from api.runtime import Runtime, open_runtime
 from domain.errors import DomainError
+from infrastructure.errors import ConfigurationError
 from infrastructure.logging import configure_logging
-from infrastructure.persistence import ConfigurationError
 from infrastructure.settings import Settings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 from uuid import UUID
 
@@ -12,7 +13,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth_throttle import FailedAuthentications
 from api.runtime import Runtime
 from application.app import Nuanxin
-from application.errors import TooManyFailedAuthenticationsError, UnauthenticatedError
+from application.errors import (
+    IdempotencyKeyRequiredError,
+    TooManyFailedAuthenticationsError,
+    UnauthenticatedError,
+)
 from application.principal import Principal
 from domain.errors import InvalidValueError, NotFoundError
 
@@ -72,6 +77,37 @@ async def get_idempotency_key(
 
 
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
+
+
+def require_idempotency_key(key: IdempotencyKeyDep) -> str:
+    """Commands that move money require the key (DESIGN.md section 7): a retry without one
+    after a lost response would pay twice."""
+    if key is None:
+        raise IdempotencyKeyRequiredError()
+    return key
+
+
+MoneyIdempotencyKeyDep = Annotated[str, Depends(require_idempotency_key)]
+"""The key of a command that always moves money: receipts, transfers, posting, voiding."""
+
+
+async def get_service_idempotency_key(request: Request, key: IdempotencyKeyDep) -> str | None:
+    """A service that pays cash moves money and requires the key; one without may omit it.
+    The body is read as sent (FastAPI has read it already); its validation is the route's."""
+    if key is None and _pays_cash(await request.body()):
+        return require_idempotency_key(key)
+    return key
+
+
+def _pays_cash(body: bytes) -> bool:
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(sent, dict) and sent.get("cash") is not None
+
+
+ServiceIdempotencyKeyDep = Annotated[str | None, Depends(get_service_idempotency_key)]
 
 
 async def get_expected_version(

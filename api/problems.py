@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import (
     ConcurrencyError,
+    IdempotencyKeyRequiredError,
     IdempotencyKeyReusedError,
     PermissionDeniedError,
     TooManyFailedAuthenticationsError,
@@ -45,6 +46,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (VersionMismatchError, 412, "Version mismatch"),
     (InvalidValueError, 422, "Invalid request"),
     (IdempotencyKeyReusedError, 422, "Idempotency-Key reused"),
+    (IdempotencyKeyRequiredError, 428, "Idempotency-Key required"),
     (DuplicateResidentError, 409, "Resident already in an open family"),
     (RuleViolatedError, 409, "Conflict with the current state"),
     (ConcurrencyError, 409, "Concurrent change"),

@@ -21,11 +21,12 @@ def family_timeline(
     known_at: dt.datetime | None,
 ) -> dict[str, Any]:
     principal.require(Action.READ_CASES)
-    runtime.app.family_in_scope(principal, family_id)
+    family = runtime.app.family_in_scope(principal, family_id)
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     rows = runtime.timeline.timeline(str(family_id), as_of=as_of, known_at=known_at)
     return {
         "family_id": str(family_id),
+        "region_code": family.region_code,  # for the access log, not the response
         "as_of": as_of,
         "known_at": known_at,
         "entries": [row.__dict__ for row in rows],

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
 
+from application.access_log import AccessLog
+from application.access_writer import AccessLogWriter
 from application.app import Nuanxin
+from infrastructure.access_store import access_log_environment
 from infrastructure.clock import BusinessClock
+from infrastructure.errors import ConfigurationError
 from infrastructure.persistence import (
-    ConfigurationError,
     ensure_postgres_schema,
     events_environment,
     view_environment,
@@ -28,8 +33,11 @@ from projections.backends import (
 from projections.batching import BatchProjection
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import ProjectionRunner, ReadYourWrites
+from projections.sealing import Sealer
 from projections.timeline import TimelineProjection, TimelineView
 from projections.wakeup import LogListener
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class Runtime:
     app: Nuanxin
     projections: dict[str, BatchProjection[Any]]
     write_probe: WriteProbe
+    access: AccessLogWriter
     runners: dict[str, ProjectionRunner] = field(default_factory=dict)
     view_factories: list[InfrastructureFactory[Any]] = field(default_factory=list)
     listener: LogListener | None = None
@@ -110,6 +119,8 @@ class Runtime:
         self.runners.clear()
         for factory in self.view_factories:
             factory.close()
+        self.access.close()
+        self.access.access_log.close()
         self.app.close()
 
 
@@ -127,11 +138,31 @@ def check_cipher_key(app: Nuanxin) -> None:
         ) from None
 
 
+def seal_personal_data(runtime: Runtime) -> None:
+    """The views seal personal data with the event store's cipher; one written in clear by
+    an earlier version is emptied here and rebuilt sealed by its runner."""
+    key = base64.b64decode(runtime.app.env["CIPHER_KEY"])
+    runtime.timeline.seal_with(Sealer(key))
+    if runtime.timeline.retire_clear_text(runtime.app.name):
+        log.warning("timeline_view_rebuilt_sealed", reason="it held personal data in clear")
+
+
+def check_index_key(app: Nuanxin) -> None:
+    """A process with another index key would let a resident into two open families."""
+    if not app.holds_the_stores_index_key():
+        app.close()
+        raise ConfigurationError(
+            "NUANXIN_INDEX_KEY is not the key this database's resident index was written "
+            "with: every process using this database needs the same key"
+        )
+
+
 def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     events_env = events_environment(settings)  # checks the configuration before connecting
     ensure_postgres_schema(settings)
     app = Nuanxin(events_env, BusinessClock(settings.timezone))
     check_cipher_key(app)
+    check_index_key(app)
     projections: dict[str, BatchProjection[Any]] = {}
     factories: list[InfrastructureFactory[Any]] = []
     for spec in PROJECTIONS:
@@ -142,13 +173,16 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         projections[spec.projection.name] = spec.projection(
             view=factory.tracking_recorder(view_class)
         )
+    access = AccessLogWriter(AccessLog(access_log_environment(settings)))
     runtime = Runtime(
         settings=settings,
         app=app,
         projections=projections,
         write_probe=WriteProbe(app.recorder),
+        access=access,
         view_factories=factories,
     )
+    seal_personal_data(runtime)
     if run_projections:
         runtime.start_projections()
     return runtime

@@ -6,18 +6,33 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from application.base import CommandResult, Decision, NuanxinBase, check_expected_version
+from application.base import CommandResult, Decision, check_expected_version
 from application.errors import PermissionDeniedError
 from application.presenters import family_body
 from application.principal import Principal
-from domain.errors import DuplicateResidentError, InvalidValueError, NotFoundError
-from domain.family import Family, MemberData
+from application.resident_ids import legacy_index_id
+from application.resident_index import ResidentIndexes
+from domain.errors import DuplicateResidentError, NotFoundError
+from domain.family import (
+    Contact,
+    Family,
+    MemberData,
+    NewMember,
+    PersonDetails,
+    a_resident_id_appears_at_most_once_in_a_family,
+)
 from domain.permissions import Action
 from domain.resident_index import ResidentIndex
-from domain.values import FamilyCategory, Relation, check_not_future
+from domain.values import (
+    FamilyCategory,
+    Relation,
+    check_not_future,
+    resident_id_agrees_with_birth_date,
+    resident_id_agrees_with_gender,
+)
 
 
-class CaseCommands(NuanxinBase):
+class CaseCommands(ResidentIndexes):
     # -- queries ---------------------------------------------------------------------------
 
     def family_in_scope(self, principal: Principal, family_id: UUID) -> Family:
@@ -39,8 +54,8 @@ class CaseCommands(NuanxinBase):
         *,
         region_code: str,
         category: FamilyCategory,
-        head: dict[str, Any],
-        members: list[dict[str, Any]],
+        head: PersonDetails,
+        members: list[NewMember],
         address: str,
         registered_on: dt.date | None = None,
         idempotency_key: str | None = None,
@@ -51,12 +66,13 @@ class CaseCommands(NuanxinBase):
                 f"region {region_code} is outside your region", field="region_code"
             )
         on = self._past_or_today(registered_on, "registered_on")
-        people = [("head", {**head, "relation": Relation.HEAD.value})] + [
-            (f"members.{i}", member) for i, member in enumerate(members)
-        ]
-        _refuse_repeated_ids(people)
+        people: list[tuple[str, NewMember]] = [("head", {**head, "relation": Relation.HEAD})]
+        people += [(f"members.{i}", member) for i, member in enumerate(members)]
+        a_resident_id_appears_at_most_once_in_a_family(
+            (f"{path}.id_number", data["id_number"]) for path, data in people
+        )
         for path, data in people:
-            self._born_by_today(data, f"{path}.birth_date")
+            self._check_person(data, f"{path}.")
 
         def decide() -> Decision:
             records = [_member_record(data) for _, data in people]
@@ -84,7 +100,7 @@ class CaseCommands(NuanxinBase):
         self,
         principal: Principal,
         family_id: UUID,
-        member: dict[str, Any],
+        member: NewMember,
         *,
         added_on: dt.date | None = None,
         expected_version: int | None = None,
@@ -92,7 +108,7 @@ class CaseCommands(NuanxinBase):
     ) -> CommandResult:
         principal.require(Action.RECORD_CASES)
         on = self._past_or_today(added_on, "added_on")
-        self._born_by_today(member, "birth_date")
+        self._check_person(member, "")
 
         def decide() -> Decision:
             family = self.family_in_scope(principal, family_id)
@@ -131,8 +147,8 @@ class CaseCommands(NuanxinBase):
         self,
         principal: Principal,
         family_id: UUID,
-        township_contact: dict[str, Any],
-        village_contact: dict[str, Any],
+        township_contact: Contact,
+        village_contact: Contact,
         assigned_on: dt.date | None = None,
         *,
         expected_version: int | None = None,
@@ -192,12 +208,18 @@ class CaseCommands(NuanxinBase):
         expected_version: int | None = None,
     ) -> CommandResult:
         on = self._past_or_today(transferred_on, "transferred_on")
-        return self._change_family(
-            principal,
-            family_id,
-            expected_version,
-            lambda family: family.transfer(to_region_code, on, reason),
-        )
+
+        def move(family: Family) -> None:
+            # A move hands the family from one region's staff to another's: whoever moves it
+            # answers for both, or a caseworker could hide a family from every supervisor.
+            for region_code in (family.region_code, to_region_code):
+                if not principal.covers(region_code):
+                    raise PermissionDeniedError(
+                        f"region {region_code} is outside your region", field="to_region_code"
+                    )
+            family.transfer(to_region_code, on, reason)
+
+        return self._change_family(principal, family_id, expected_version, move)
 
     def close_family(
         self,
@@ -239,10 +261,12 @@ class CaseCommands(NuanxinBase):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _born_by_today(self, person: dict[str, Any], field: str) -> None:
-        born = person["birth_date"]
-        born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
-        check_not_future(born, self.today(), field=field)
+    def _check_person(self, person: PersonDetails, prefix: str) -> None:
+        """Born by today, and as the resident ID says: on that date, of that sex."""
+        born, number = person["birth_date"], person["id_number"]
+        check_not_future(born, self.today(), field=f"{prefix}birth_date")
+        resident_id_agrees_with_birth_date(number, born, field=f"{prefix}birth_date")
+        resident_id_agrees_with_gender(number, person["gender"], field=f"{prefix}gender")
 
     def _change_family(
         self,
@@ -265,41 +289,40 @@ class CaseCommands(NuanxinBase):
         self, principal: Principal, field: str, id_number: str, family_id: UUID
     ) -> ResidentIndex:
         """A resident ID may belong to one open family at a time; a closed family lets go."""
-        index_id = ResidentIndex.create_id(id_number)
+        # A store written before ids were keyed still holds the resident's unkeyed index:
+        # the family it names holds the number too, so it is consulted as a second holder.
+        legacy_id = legacy_index_id(id_number)
+        if self.exists(legacy_id):
+            legacy: ResidentIndex = self.load(legacy_id, ResidentIndex, "resident index")
+            self._refuse_if_held_elsewhere(principal, field, legacy.family_id, family_id)
+        index_id = self.resident_ids.index_id(id_number)
         if not self.exists(index_id):
-            return ResidentIndex(id_number=id_number, family_id=family_id)
+            return ResidentIndex(id=index_id, id_number=id_number, family_id=family_id)
         index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
         if index.family_id != family_id:
-            holder: Family = self.load(index.family_id, Family, "family")
-            if holder.is_open:
-                # A family outside the caller's region is not named (DESIGN.md section 7).
-                visible = principal.covers(holder.region_code)
-                raise DuplicateResidentError(field, str(holder.id) if visible else None)
+            self._refuse_if_held_elsewhere(principal, field, index.family_id, family_id)
             index.reassign(family_id)
         return index
 
+    def _refuse_if_held_elsewhere(
+        self, principal: Principal, field: str, holder_id: UUID, family_id: UUID
+    ) -> None:
+        if holder_id == family_id:
+            return
+        holder: Family = self.load(holder_id, Family, "family")
+        if holder.is_open:
+            # A family outside the caller's region is not named (DESIGN.md section 7).
+            visible = principal.covers(holder.region_code)
+            raise DuplicateResidentError(field, str(holder.id) if visible else None)
 
-def _member_record(data: dict[str, Any]) -> MemberData:
+
+def _member_record(data: NewMember) -> MemberData:
     return {
         "member_id": Family.new_member_id(),
         "name": data["name"],
         "id_number": data["id_number"],
-        "birth_date": _iso(data["birth_date"]),
+        "birth_date": data["birth_date"].isoformat(),
         "gender": str(data["gender"]),
         "relation": str(data["relation"]),
         "phone": data.get("phone"),
     }
-
-
-def _iso(value: dt.date | str) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _refuse_repeated_ids(people: list[tuple[str, dict[str, Any]]]) -> None:
-    seen: set[str] = set()
-    for path, data in people:
-        if data["id_number"] in seen:
-            raise InvalidValueError(
-                "the same resident ID appears twice in this family", field=f"{path}.id_number"
-            )
-        seen.add(data["id_number"])

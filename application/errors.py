@@ -40,5 +40,16 @@ class IdempotencyKeyReusedError(DomainError):
         )
 
 
+class IdempotencyKeyRequiredError(DomainError):
+    """A command that moves money came without a key, so a retry could pay twice."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a command that moves money needs an Idempotency-Key header, so that a retry "
+            "cannot pay twice",
+            field="Idempotency-Key",
+        )
+
+
 class ConcurrencyError(DomainError):
     """Too many concurrent writers changed the same records; the client may retry."""

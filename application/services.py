@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -11,10 +12,10 @@ from application.cases import CaseCommands
 from application.ledger import LedgerCommands, service_payment_id
 from application.presenters import service_body
 from application.principal import Principal
-from domain.errors import NotFoundError, RuleViolatedError
+from domain.errors import NotFoundError
 from domain.family import Family
 from domain.permissions import Action
-from domain.service import ServiceRecord, check_summary
+from domain.service import Goods, PaidCash, ServiceRecord, check_summary
 from domain.values import Occasion, ServiceKind, check_not_future
 
 
@@ -40,12 +41,12 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         occurred_on: dt.date,
         staff: list[str],
         summary: str,
-        goods: list[dict[str, Any]],
+        goods: list[Goods],
         cash: tuple[int, UUID] | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
-        """`goods` items hold `description` and `value_fen`; `cash` is (amount in fen, fund id)
-        paid to the family in the same atomic save as the record."""
+        """`cash` is (amount in fen, fund id), paid to the family in the same atomic save as
+        the record."""
         principal.require(Action.RECORD_CASES)
         check_not_future(occurred_on, self.today(), field="occurred_on")
         check_summary(summary)
@@ -55,8 +56,9 @@ class ServiceCommands(CaseCommands, LedgerCommands):
             family = self.family_in_scope(principal, family_id)
             family.check_service_date_allowed(occurred_on)
             payment: list[Any] = []
-            cash_record = None
+            cash_record: PaidCash | None = None
             if cash is not None:
+                family.a_payment_is_not_dated_before_registration(occurred_on)
                 amount_fen, fund_id = cash
                 transfer, accounts = self.pay_for_service(
                     principal,
@@ -110,7 +112,7 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         service_id: UUID,
         *,
         reason: str,
-        changes: dict[str, Any],
+        changes: Mapping[str, Any],
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> CommandResult:
@@ -121,18 +123,12 @@ class ServiceCommands(CaseCommands, LedgerCommands):
         def decide() -> Decision:
             service = self.service_in_scope(principal, service_id)
             check_expected_version(service, expected_version)
-            if "occurred_on" in changes and service.cash:
-                # The payment carries the service's date; moving one without the other
-                # would split the record from the ledger.
-                raise RuleViolatedError(
-                    "this service paid cash: void it and record it again with the right date",
-                    field="occurred_on",
-                )
-            if "occurred_on" in changes:
-                # A new date must be one the family could have been served on.
-                family: Family = self.load(service.family_id, Family, "family")
-                family.check_service_date_allowed(changes["occurred_on"])
             service.correct(reason, changes)
+            if "occurred_on" in changes:
+                # The new date must be one the family could have been served on (nothing is
+                # saved when it is not).
+                family: Family = self.load(service.family_id, Family, "family")
+                family.check_service_date_allowed(service.occurred_on)
             return [service], service_body(service)
 
         return self.execute(

@@ -3,23 +3,111 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import NotRequired, TypedDict
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
 from domain.base import NuanxinAggregate
 from domain.errors import InvalidValueError, NotFoundError, RuleViolatedError
-from domain.values import FamilyCategory, FamilyStatus, Relation
+from domain.values import FamilyCategory, FamilyStatus, Gender, Relation
 
-MemberData = dict[str, Any]
-"""A member as recorded: member_id, name, id_number, birth_date, gender, relation, phone,
-deceased_on (ISO dates as strings, so that events stay plain JSON)."""
+# Recorded values are plain dicts (ISO dates as strings), so that events stay plain JSON and
+# the events of existing stores load as they were written.
+
+
+class PersonDetails(TypedDict):
+    """A person as a command gives them."""
+
+    name: str
+    id_number: str
+    birth_date: dt.date
+    gender: Gender
+    phone: str | None
+
+
+class NewMember(PersonDetails):
+    relation: Relation
+
+
+class MemberData(TypedDict):
+    """A member as recorded."""
+
+    member_id: str
+    name: str
+    id_number: str
+    birth_date: str
+    gender: str
+    relation: str
+    phone: str | None
+    deceased_on: NotRequired[str]
+
+
+class Contact(TypedDict):
+    name: str
+    phone: str | None
+    position: str | None
+
+
+class Contacts(TypedDict):
+    township_contact: Contact
+    village_contact: Contact
+    assigned_on: str
+
+
+class FamilyDoctor(TypedDict):
+    doctor: str
+    institution: str
+    signed_on: str
+    expires_on: str
+
+
+class GreenChannel(TypedDict):
+    hospital: str
+    granted_on: str
 
 
 class FamilyIsClosedError(RuleViolatedError):
     def __init__(self, family_id: UUID) -> None:
         super().__init__(f"family {family_id} is closed; reopen it first")
+
+
+class RepeatedResidentIdError(InvalidValueError):
+    def __init__(self, field: str) -> None:
+        super().__init__("the same resident ID appears twice in this family", field=field)
+
+
+class AlreadyAMemberError(RuleViolatedError):
+    def __init__(self) -> None:
+        super().__init__("this resident ID is already a member of the family", field="id_number")
+
+
+class PaymentBeforeRegistrationError(InvalidValueError):
+    def __init__(self, registered_on: dt.date) -> None:
+        super().__init__(
+            f"a service that pays cash is dated on or after the family's registration "
+            f"({registered_on})",
+            field="occurred_on",
+        )
+
+
+class ServiceAfterClosureError(RuleViolatedError):
+    def __init__(self, family_id: UUID, closed_on: dt.date) -> None:
+        super().__init__(
+            f"family {family_id} was closed on {closed_on}; "
+            "only services delivered before closure can be recorded",
+            field="occurred_on",
+        )
+
+
+def a_resident_id_appears_at_most_once_in_a_family(people: Iterable[tuple[str, str]]) -> None:
+    """`people` are (request field, resident ID) pairs of the family's members, head first."""
+    seen: set[str] = set()
+    for field, id_number in people:
+        if id_number in seen:
+            raise RepeatedResidentIdError(field)
+        seen.add(id_number)
 
 
 class Family(NuanxinAggregate):
@@ -34,15 +122,15 @@ class Family(NuanxinAggregate):
     ) -> None:
         self.region_code = region_code
         self.category = FamilyCategory(category)
-        self.members: dict[str, MemberData] = {m["member_id"]: dict(m) for m in members}
+        self.members: dict[str, MemberData] = {m["member_id"]: MemberData(**m) for m in members}
         self.address = address
         self.registered_on = registered_on
         self.status = FamilyStatus.OPEN
         self.closed_on: dt.date | None = None
         self.close_reason: str | None = None
-        self.contacts: dict[str, Any] | None = None
-        self.family_doctor: dict[str, Any] | None = None
-        self.green_channel: dict[str, Any] | None = None
+        self.contacts: Contacts | None = None
+        self.family_doctor: FamilyDoctor | None = None
+        self.green_channel: GreenChannel | None = None
 
     @staticmethod
     def new_member_id() -> str:
@@ -72,25 +160,25 @@ class Family(NuanxinAggregate):
     def check_service_date_allowed(self, occurred_on: dt.date) -> None:
         """A closed family may still receive records of services delivered before closure."""
         if self.closed_on is not None and occurred_on >= self.closed_on:
-            raise RuleViolatedError(
-                f"family {self.id} was closed on {self.closed_on}; "
-                "only services delivered before closure can be recorded",
-                field="occurred_on",
-            )
+            raise ServiceAfterClosureError(self.id, self.closed_on)
+
+    def a_payment_is_not_dated_before_registration(self, occurred_on: dt.date) -> None:
+        """Cash goes to a family on the books; a visit before registration may be recorded
+        (case files are entered after the fact), but not a payment to it."""
+        if occurred_on < self.registered_on:
+            raise PaymentBeforeRegistrationError(self.registered_on)
 
     # -- commands -------------------------------------------------------------------------
 
     def add_member(self, member: MemberData, added_on: dt.date) -> None:
         self.check_open()
         if member["id_number"] in self.resident_ids():
-            raise RuleViolatedError(
-                "this resident ID is already a member of the family", field="id_number"
-            )
+            raise AlreadyAMemberError()
         self._member_added(member=member, added_on=added_on)
 
     @event("MemberAdded")
     def _member_added(self, member: MemberData, added_on: dt.date) -> None:
-        self.members[member["member_id"]] = dict(member)
+        self.members[member["member_id"]] = MemberData(**member)
 
     def mark_member_deceased(self, member_id: str, died_on: dt.date) -> None:
         self.check_open()
@@ -109,8 +197,8 @@ class Family(NuanxinAggregate):
 
     def assign_contacts(
         self,
-        township_contact: dict[str, Any],
-        village_contact: dict[str, Any],
+        township_contact: Contact,
+        village_contact: Contact,
         assigned_on: dt.date,
     ) -> None:
         self.check_open()
@@ -123,8 +211,8 @@ class Family(NuanxinAggregate):
     @event("ContactsAssigned")
     def _contacts_assigned(
         self,
-        township_contact: dict[str, Any],
-        village_contact: dict[str, Any],
+        township_contact: Contact,
+        village_contact: Contact,
         assigned_on: dt.date,
     ) -> None:
         self.contacts = {

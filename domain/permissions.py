@@ -23,6 +23,7 @@ class Action(StrEnum):
     SEAL_LEDGER = "seal the ledger (with the auditors' key)"
     READ_SEALS = "read the ledger's seals"
     EXPORT_LEDGER = "export the ledger as an audit bundle"
+    READ_ACCESS_LOG = "read the log of who read which family's personal data"
 
 
 _EVERYONE = frozenset(Role)
@@ -40,6 +41,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SEAL_LEDGER: frozenset({Role.AUDITOR}),
     Action.EXPORT_LEDGER: frozenset({Role.AUDITOR}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    Action.READ_ACCESS_LOG: frozenset({Role.ADMIN}),
 }
 """Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
 

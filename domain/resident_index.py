@@ -10,16 +10,26 @@ from domain.base import NuanxinAggregate
 
 
 class ResidentIndex(NuanxinAggregate):
-    """Points a resident ID (by a uuid5 of it, never the ID itself) at its family."""
-
-    @staticmethod
-    def create_id(id_number: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/nuanxin/residents/{id_number}")
+    """Points a resident ID at its family. Its id is given by the application, derived from
+    the number with a keyed hash: never the number, nor anything the number alone yields."""
 
     @event("Claimed")
-    def __init__(self, id_number: str, family_id: UUID) -> None:
+    def __init__(self, id: UUID, id_number: str, family_id: UUID) -> None:
         self.family_id = family_id
 
     @event("Reassigned")
     def reassign(self, family_id: UUID) -> None:
         self.family_id = family_id
+
+
+class ResidentIndexKey(NuanxinAggregate):
+    """Names the key a store's resident-index ids are derived with, by a fingerprint (a keyed
+    hash of a fixed text): a process holding another key would find no duplicates."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid5(NAMESPACE_URL, "/nuanxin/resident-index-key")
+
+    @event("Chosen")
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint

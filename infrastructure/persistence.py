@@ -12,6 +12,9 @@ import structlog
 from eventsourcing.cryptography import AESCipher
 from psycopg import sql
 
+from infrastructure.errors import ConfigurationError
+from infrastructure.keys import resident_index_key
+from infrastructure.private_files import private_data_dir, private_database_file
 from infrastructure.settings import Settings
 
 CIPHER_KEY_FILE = "cipher.key"
@@ -21,10 +24,6 @@ EVENTS_DB_FILE = "events.sqlite3"
 log = structlog.get_logger(__name__)
 
 
-class ConfigurationError(Exception):
-    """The configuration cannot work; the message says what to set."""
-
-
 def events_environment(settings: Settings) -> dict[str, str]:
     """Environment for the application's event store (one event log, encrypted at rest)."""
     backend = backend_environment(settings, EVENTS_DB_FILE)  # a bad URL is reported first
@@ -32,6 +31,7 @@ def events_environment(settings: Settings) -> dict[str, str]:
         **backend,
         "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": cipher_key(settings),
+        "RESIDENT_INDEX_KEY": resident_index_key(settings),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         # Cached aggregates are deep-copied on every read and fast-forwarded from the store,
         # so writers in other processes are still seen.
@@ -51,10 +51,9 @@ def view_environment(settings: Settings, projection_name: str) -> dict[str, str]
 
 def backend_environment(settings: Settings, sqlite_file: str) -> dict[str, str]:
     if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "infrastructure.sqlite_store:RecoveringSQLiteFactory",
-            "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
+            "SQLITE_DBNAME": str(private_database_file(settings.data_dir / sqlite_file)),
             "SQLITE_LOCK_TIMEOUT": "30",
         }
     parts = urlsplit(settings.database_url)
@@ -102,8 +101,7 @@ def cipher_key(settings: Settings) -> str:
 
 def _embedded_cipher_key(data_dir: Path) -> str:
     """Generated once into the data directory, readable by its owner only."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / CIPHER_KEY_FILE
+    key_file = private_data_dir(data_dir) / CIPHER_KEY_FILE
     if not key_file.exists():
         key = AESCipher.create_key(num_bytes=32)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

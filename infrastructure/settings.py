@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     database_schema: str = "public"
     cipher_key: str | None = None
+    # HMAC key of ids derived from resident IDs; kept like the cipher key.
+    index_key: str | None = None
     log_level: str = "info"
     timezone: str | None = None
     read_your_writes_timeout: float = 10.0

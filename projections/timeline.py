@@ -18,6 +18,7 @@ from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
 from domain.values import FamilyCategory, FamilyStatus, Relation
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
+from projections.sealing import Sealer
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -98,6 +99,14 @@ class DirectoryPage:
 
 
 class TimelineView(ProjectionView, ABC):
+    @abstractmethod
+    def seal_with(self, sealer: Sealer) -> None:
+        """Personal data is sealed with this before it is written, opened with it on reads."""
+
+    @abstractmethod
+    def retire_clear_text(self, application_name: str) -> bool:
+        """Empties the view if it holds personal data in clear; answers whether it did."""
+
     @abstractmethod
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
         """Writes the changes and the tracking position in one transaction."""
@@ -198,8 +207,13 @@ def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
         on.family_entry(
             "FamilyRegistered",
             event.registered_on,
-            f"登记{label}，户主{head['name']}，共{len(event.members)}人",
-            {"region_code": event.region_code, "category": category, "address": event.address},
+            f"登记{label}，共{len(event.members)}人",
+            {
+                "region_code": event.region_code,
+                "category": category,
+                "address": event.address,
+                "head_name": head["name"],
+            },
         )
     )
     row = {
@@ -216,8 +230,12 @@ def _registered(event: Any, on: Envelope, changes: TimelineChanges) -> None:
 def _member_added(event: Any, on: Envelope, changes: TimelineChanges) -> None:
     member = event.member
     relation = RELATION_LABELS[Relation(member["relation"])]
-    summary = f"新增家庭成员{member['name']}（{relation}）"
-    details = {"member_id": member["member_id"], "relation": member["relation"]}
+    summary = f"新增家庭成员：{relation}"
+    details = {
+        "member_id": member["member_id"],
+        "relation": member["relation"],
+        "name": member["name"],
+    }
     changes.entries.append(on.family_entry("MemberAdded", event.added_on, summary, details))
 
 
@@ -226,8 +244,8 @@ def _member_deceased(event: Any, on: Envelope, changes: TimelineChanges) -> None
         on.family_entry(
             "MemberDeceased",
             event.died_on,
-            f"家庭成员{event.name}去世",
-            {"member_id": event.member_id},
+            "家庭成员去世",
+            {"member_id": event.member_id, "name": event.name},
         )
     )
 
@@ -238,7 +256,7 @@ def _contacts_assigned(event: Any, on: Envelope, changes: TimelineChanges) -> No
         on.family_entry(
             "ContactsAssigned",
             event.assigned_on,
-            f"落实双岗联系人：乡镇{township['name']}，村（社区）{village['name']}",
+            "落实双岗联系人（乡镇、村（社区）各一名）",
             {"township_contact": township, "village_contact": village},
         )
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from projections.sealing import Sealer, is_sealed
 from projections.sql import Cursor, Dialect, SQLView, Statement, execute_in_runs
 from projections.timeline import (
     DirectoryPage,
@@ -26,9 +27,25 @@ from projections.timeline import (
 
 
 class SQLTimelineView(SQLView, TimelineView):
-    """The timeline's queries and writes in either backend."""
+    """The timeline's queries and writes in either backend. Summaries, details and head names
+    are sealed (`projections.sealing`): they may hold personal data."""
 
     tables = ("timeline_entries", "family_directory")
+    sealer: Sealer
+
+    def seal_with(self, sealer: Sealer) -> None:
+        self.sealer = sealer
+
+    def retire_clear_text(self, application_name: str) -> bool:
+        """Empties a view written before its personal data was sealed, so that it is rebuilt
+        sealed; answers whether it did."""
+        with self.read() as cursor:
+            cursor.execute(self.statements.select_a_head_name)
+            row = cursor.fetchone()
+        if row is None or is_sealed(row["head_name"]):
+            return False
+        self.clear(application_name)
+        return True
 
     @cached_property
     def statements(self) -> TimelineStatements:
@@ -38,7 +55,9 @@ class SQLTimelineView(SQLView, TimelineView):
         return self.statements.create_tables()
 
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
-        self.write(lambda cursor: write_changes(cursor, self.statements, changes), tracking)
+        self.write(
+            lambda cursor: write_changes(cursor, self.statements, self.sealer, changes), tracking
+        )
 
     def timeline(
         self, family_id: str, *, as_of: dt.date | None, known_at: dt.datetime | None
@@ -47,7 +66,7 @@ class SQLTimelineView(SQLView, TimelineView):
             cursor.execute(
                 self.statements.select_timeline, timeline_params(family_id, as_of, known_at)
             )
-            return timeline_rows(cursor.fetchall(), known_at)
+            return timeline_rows(cursor.fetchall(), known_at, self.sealer)
 
     def directory(
         self,
@@ -63,7 +82,7 @@ class SQLTimelineView(SQLView, TimelineView):
             cursor.execute(self.statements.count_directory(params), params)
             total = int(cursor.fetchone()["total"])
             cursor.execute(self.statements.select_directory(params), params)
-            return directory_page(cursor.fetchall(), total)
+            return directory_page(cursor.fetchall(), total, self.sealer)
 
 
 DIRECTORY_COLUMNS = (
@@ -166,6 +185,10 @@ class TimelineStatements:
         )
 
     @property
+    def select_a_head_name(self) -> str:
+        return self._sql("SELECT head_name FROM {t}family_directory LIMIT 1")
+
+    @property
     def select_timeline(self) -> str:
         return self._sql(
             "SELECT event, source_id, occurred_on, recorded_at, actor, summary, details, "
@@ -196,11 +219,13 @@ class TimelineStatements:
         )
 
 
-def write_changes(cursor: Cursor, statements: TimelineStatements, changes: TimelineChanges) -> None:
+def write_changes(
+    cursor: Cursor, statements: TimelineStatements, sealer: Sealer, changes: TimelineChanges
+) -> None:
     # Order matters: a correction copies from the version before it, inserted earlier.
     ordered: list[Statement] = []
     for entry in changes.entries:
-        params = entry_params(entry)
+        params = entry_params(entry, sealer)
         insert = statements.insert_entry if entry.family_id else statements.insert_later_version
         ordered.append((insert, params))
         if entry.supersedes_service:
@@ -209,6 +234,8 @@ def write_changes(cursor: Cursor, statements: TimelineStatements, changes: Timel
             ordered.append((statements.void_versions, params))
     for change in changes.directory:
         params = {"family_id": change.family_id, **change.fields}
+        if "head_name" in params:
+            params["head_name"] = sealer.seal(params["head_name"])
         if change.is_new:
             position = min(e.position for e in changes.entries if e.family_id == change.family_id)
             ordered.append((statements.insert_directory_row, params | {"position": position}))
@@ -217,7 +244,7 @@ def write_changes(cursor: Cursor, statements: TimelineStatements, changes: Timel
     execute_in_runs(cursor, ordered)
 
 
-def entry_params(entry: Entry) -> dict[str, Any]:
+def entry_params(entry: Entry, sealer: Sealer) -> dict[str, Any]:
     return {
         "position": entry.position,
         "family_id": entry.family_id,
@@ -227,8 +254,9 @@ def entry_params(entry: Entry) -> dict[str, Any]:
         "recorded_at": entry.recorded_at,
         "actor": entry.actor,
         "actor_id": entry.actor_id,
-        "summary": entry.summary,
-        "details": details_json(entry.details),
+        # A later version without a summary of its own copies the sealed one it supersedes.
+        "summary": sealer.seal(entry.summary) if entry.summary is not None else None,
+        "details": sealer.seal(details_json(entry.details)),
         "is_service_version": int(entry.is_service_version),
     }
 
@@ -243,7 +271,9 @@ def timeline_params(
     }
 
 
-def timeline_rows(rows: Iterable[Any], known_at: dt.datetime | None) -> list[TimelineRow]:
+def timeline_rows(
+    rows: Iterable[Any], known_at: dt.datetime | None, sealer: Sealer
+) -> list[TimelineRow]:
     known_text = utc_text(known_at) if known_at else None
     return [
         TimelineRow(
@@ -252,8 +282,8 @@ def timeline_rows(rows: Iterable[Any], known_at: dt.datetime | None) -> list[Tim
             occurred_on=row["occurred_on"],
             recorded_at=row["recorded_at"],
             actor=row["actor"],
-            summary=row["summary"],
-            details=json.loads(row["details"]),
+            summary=sealer.open(row["summary"]),
+            details=json.loads(sealer.open(row["details"])),
             status=entry_status(row["voided_at"], row["superseded_at"], known_text),
         )
         for row in rows
@@ -271,7 +301,7 @@ def directory_params(
     return params
 
 
-def directory_page(rows: list[Any], total: int) -> DirectoryPage:
+def directory_page(rows: list[Any], total: int, sealer: Sealer) -> DirectoryPage:
     return DirectoryPage(
         rows=[
             DirectoryRow(
@@ -279,7 +309,7 @@ def directory_page(rows: list[Any], total: int) -> DirectoryPage:
                 region_code=row["region_code"],
                 category=row["category"],
                 status=row["status"],
-                head_name=row["head_name"],
+                head_name=sealer.open(row["head_name"]),
                 registered_on=row["registered_on"],
                 updated_at=row["updated_at"],
             )

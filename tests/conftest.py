@@ -25,6 +25,7 @@ POSTGRES_URL = os.environ.get(
 )
 RUN_ID = uuid.uuid4().hex[:8]
 TEST_CIPHER_KEY = base64.b64encode(bytes(range(32))).decode()
+TEST_INDEX_KEY = base64.b64encode(bytes(range(32, 64))).decode()
 
 
 def postgres_unavailable_reason() -> str | None:
@@ -62,6 +63,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
         database_url=POSTGRES_URL,
         database_schema=schema,
         cipher_key=TEST_CIPHER_KEY,
+        index_key=TEST_INDEX_KEY,
         log_level="warning",
     )
     drop_schema(schema)

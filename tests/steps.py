@@ -4,6 +4,7 @@ reading the stored events."""
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import httpx
@@ -23,6 +24,12 @@ TRANSFERS = "/api/v1/transfers"
 # -- families and services ----------------------------------------------------------------------
 
 
+def keyed(headers: dict[str, str]) -> dict[str, str]:
+    """The headers with a fresh Idempotency-Key, as commands that move money require, unless
+    they carry one already."""
+    return {"Idempotency-Key": str(uuid.uuid4())} | headers
+
+
 def register_family(
     client: TestClient, headers: dict[str, str], **overrides: Any
 ) -> dict[str, Any]:
@@ -35,8 +42,11 @@ def register_family(
 def record_service(
     client: TestClient, headers: dict[str, str], family_id: str, **overrides: Any
 ) -> dict[str, Any]:
+    pays_cash = overrides.get("cash") is not None
     response = client.post(
-        f"{FAMILIES}/{family_id}/services", json=service_payload(**overrides), headers=headers
+        f"{FAMILIES}/{family_id}/services",
+        json=service_payload(**overrides),
+        headers=keyed(headers) if pays_cash else headers,
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
@@ -79,7 +89,7 @@ def receive(
     client: TestClient, admin: dict[str, str], fund_id: str, amount: str, **extra: str
 ) -> httpx.Response:
     payload = {"amount": amount, "payer": "湖南省财政厅", "received_on": "2025-01-05"} | extra
-    return client.post(f"{FUNDS}/{fund_id}/receipts", json=payload, headers=admin)
+    return client.post(f"{FUNDS}/{fund_id}/receipts", json=payload, headers=keyed(admin))
 
 
 def allocate(
@@ -91,7 +101,7 @@ def allocate(
     **extra: Any,
 ) -> httpx.Response:
     payload = {"from_fund": from_fund, "to_fund": to_fund, "amount": amount, "memo": "下拨"}
-    return client.post(TRANSFERS, json=payload | extra, headers=admin)
+    return client.post(TRANSFERS, json=payload | extra, headers=keyed(admin))
 
 
 def balances(client: TestClient, headers: dict[str, str], **params: str) -> dict[str, Any]:
@@ -124,6 +134,7 @@ def command_environment(settings: Settings) -> dict[str, str]:
             "NUANXIN_DATABASE_URL": settings.database_url or "",
             "NUANXIN_DATABASE_SCHEMA": settings.database_schema,
             "NUANXIN_CIPHER_KEY": settings.cipher_key or "",
+            "NUANXIN_INDEX_KEY": settings.index_key or "",
         }
     return env
 

@@ -41,6 +41,8 @@ def family_payload(region_code: str = "430121101001", **overrides: Any) -> dict[
             {**person("李建国", "1960-07-01", female=False), "relation": "spouse"},
         ],
         "address": "长沙县黄兴镇蓝田村3组12号",
+        # Before the services and payments the tests date in 2025.
+        "registered_on": "2024-01-05",
     }
     payload.update(overrides)
     return payload

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import UserFactory
 from tests.steps import FAMILIES, register_family
 from tests.support import family_payload, person
 
@@ -149,7 +151,7 @@ def test_a_closed_family_refuses_changes_until_it_is_reopened(
 
 
 def test_a_transferred_family_leaves_the_old_caseworkers_sight(
-    client: TestClient, user_headers
+    client: TestClient, user_headers: UserFactory
 ) -> None:
     changsha_county = user_headers("caseworker", "430121")
     family_id = register_family(client, changsha_county)["id"]
@@ -157,7 +159,7 @@ def test_a_transferred_family_leaves_the_old_caseworkers_sight(
     moved = client.post(
         f"{FAMILIES}/{family_id}/transfer",
         json={"to_region_code": "430181001001", "reason": "随子女迁居浏阳"},
-        headers=changsha_county,
+        headers=user_headers("caseworker", "430100"),
     )
 
     assert moved.status_code == 200
@@ -165,6 +167,40 @@ def test_a_transferred_family_leaves_the_old_caseworkers_sight(
     assert client.get(f"{FAMILIES}/{family_id}", headers=changsha_county).status_code == 404
     liuyang = user_headers("caseworker", "430181")
     assert client.get(f"{FAMILIES}/{family_id}", headers=liuyang).status_code == 200
+
+
+def test_moving_a_family_out_of_the_callers_region_is_refused_and_leaves_it_where_it_was(
+    client: TestClient, caseworker: dict[str, str], supervisor: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    moved = client.post(
+        f"{FAMILIES}/{family_id}/transfer",
+        json={"to_region_code": "430181001001", "reason": "随子女迁居浏阳"},
+        headers=caseworker,
+    )
+
+    assert moved.status_code == 403
+    assert moved.json()["errors"][0]["field"] == "to_region_code"
+    seen = client.get(f"{FAMILIES}/{family_id}", headers=supervisor).json()
+    assert seen["region_code"] == "430121101001"
+
+
+@pytest.mark.parametrize("to_region", ["999999999999", "430199001001", "990000"])
+def test_a_family_is_not_moved_to_a_region_that_does_not_exist(
+    client: TestClient, caseworker: dict[str, str], user_headers: UserFactory, to_region: str
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    moved = client.post(
+        f"{FAMILIES}/{family_id}/transfer",
+        json={"to_region_code": to_region},
+        headers=user_headers("caseworker", None),
+    )
+
+    assert moved.status_code == 422
+    assert moved.json()["errors"][0]["field"] == "to_region_code"
+    assert client.get(f"{FAMILIES}/{family_id}", headers=caseworker).status_code == 200
 
 
 def test_a_stale_if_match_version_is_refused_with_412(

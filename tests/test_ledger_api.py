@@ -22,6 +22,7 @@ from tests.steps import (
     balances,
     fund,
     journal,
+    keyed,
     open_fund,
     receive,
     register_family,
@@ -58,19 +59,19 @@ def test_a_receipt_credits_the_fund_and_a_retried_key_records_it_once(
     client: TestClient, admin: dict[str, str]
 ) -> None:
     fund_id = open_fund(client, admin)["id"]
-    keyed = admin | {"Idempotency-Key": "receipt-2025-001"}
+    with_key = admin | {"Idempotency-Key": "receipt-2025-001"}
 
     first = client.post(
         f"{FUNDS}/{fund_id}/receipts",
         json={"amount": "10000.00", "payer": "湖南省财政厅", "received_on": "2025-01-05",
               "reference": "湘财社〔2025〕1号"},
-        headers=keyed,
+        headers=with_key,
     )  # fmt: skip
     second = client.post(
         f"{FUNDS}/{fund_id}/receipts",
         json={"amount": "10000.00", "payer": "湖南省财政厅", "received_on": "2025-01-05",
               "reference": "湘财社〔2025〕1号"},
-        headers=keyed,
+        headers=with_key,
     )  # fmt: skip
 
     assert (first.status_code, second.status_code) == (201, 200)
@@ -85,7 +86,9 @@ def test_an_amount_that_is_not_a_positive_yuan_string_is_422(
     fund_id = open_fund(client, admin)["id"]
 
     response = client.post(
-        f"{FUNDS}/{fund_id}/receipts", json={"amount": amount, "payer": "省财政厅"}, headers=admin
+        f"{FUNDS}/{fund_id}/receipts",
+        json={"amount": amount, "payer": "省财政厅"},
+        headers=keyed(admin),
     )
 
     assert response.status_code == 422
@@ -157,7 +160,7 @@ def test_a_service_with_cash_pays_the_family_dated_the_service_and_a_void_revers
     )
 
     service = client.post(
-        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+        f"/api/v1/families/{family_id}/services", json=payload, headers=keyed(caseworker)
     )
     paid = fund(client, admin, county)["available"]
     voided = client.post(
@@ -189,7 +192,7 @@ def test_a_caseworker_pays_only_from_funds_of_their_region(
     payload = service_payload(cash={"amount": "500.00", "fund_id": liuyang})
 
     response = client.post(
-        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+        f"/api/v1/families/{family_id}/services", json=payload, headers=keyed(caseworker)
     )
 
     assert response.status_code in (404, 422)
@@ -206,7 +209,7 @@ def test_visit_cash_comes_only_from_warm_heart_funds(
     response = client.post(
         f"{FAMILIES}/{family_id}/services",
         json=service_payload(cash={"amount": "500.00", "fund_id": education}),
-        headers=caseworker,
+        headers=keyed(caseworker),
     )
 
     assert response.status_code == 409
@@ -222,10 +225,10 @@ def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
 
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
     reserved = fund(client, admin, county)
-    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=supervisor)
-    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=supervisor)
+    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(supervisor))
+    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(supervisor))
     void_after_post = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=supervisor
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(supervisor)
     )
 
     assert pending["state"] == "pending"
@@ -247,7 +250,7 @@ def test_a_voided_pending_transfer_releases_the_reservation(
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
 
     voided = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=supervisor
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(supervisor)
     )
 
     assert voided.json()["state"] == "voided"
@@ -264,10 +267,10 @@ def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
     )
     assert receive(client, admin, county, "1000.00").status_code == 201
     pending = allocate(client, admin, county, town, "100.00", memo="预拨", pending=True).json()
-    keyed = supervisor | {"Idempotency-Key": "post-once"}
+    with_key = supervisor | {"Idempotency-Key": "post-once"}
 
-    first = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
-    retry = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed)
+    first = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=with_key)
+    retry = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=with_key)
 
     assert (first.status_code, retry.status_code) == (200, 200)
     assert first.json() == retry.json()
@@ -282,7 +285,7 @@ def test_who_recorded_a_pending_transfer_may_not_post_or_void_it(
     receive(client, admin, county, "1000.00")
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
 
-    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=admin)
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=keyed(admin))
 
     assert answer.status_code == 403
     assert "another user" in answer.json()["detail"]
@@ -303,7 +306,7 @@ def test_a_user_whose_region_does_not_cover_the_source_fund_may_not_post_or_void
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
     township = user_headers("supervisor", "430121101")
 
-    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=township)
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=keyed(township))
 
     assert answer.status_code == 403
     assert "430121" in answer.json()["detail"]
@@ -505,7 +508,7 @@ def test_a_backdated_cash_visit_from_a_fund_funded_today_is_refused_whole(
     )
 
     response = client.post(
-        f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+        f"/api/v1/families/{family_id}/services", json=payload, headers=keyed(caseworker)
     )
 
     assert response.status_code == 409, response.text
@@ -534,7 +537,7 @@ def test_balances_as_of_every_date_stay_non_negative_whatever_is_backdated(
     def visit(amount: str, on: str) -> Any:
         payload = service_payload(occurred_on=on, cash={"amount": amount, "fund_id": county})
         return client.post(
-            f"/api/v1/families/{family_id}/services", json=payload, headers=caseworker
+            f"/api/v1/families/{family_id}/services", json=payload, headers=keyed(caseworker)
         )
 
     assert receive(client, admin, county, "1000.00", received_on=ago(3)).is_success
@@ -561,3 +564,63 @@ def test_balances_as_of_every_date_stay_non_negative_whatever_is_backdated(
     assert balances(client, auditor)[county]["available"] == "100.00"
     running = [e["balance"] for e in journal(client, auditor, fund=county)["entries"]]
     assert running == ["1000.00", "600.00", "0.00", "800.00", "100.00"]
+
+
+def test_a_fund_of_a_region_that_does_not_exist_is_refused_naming_region_code(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    response = client.post(
+        FUNDS,
+        json={"source": "provincial_budget", "region_code": "990000",
+              "programme": "warm_heart", "name": "不存在的县暖心行动资金"},
+        headers=admin,
+    )  # fmt: skip
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "region_code"
+
+
+# -- commands that move money require an Idempotency-Key ------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["receipt", "transfer", "post", "void", "visit with cash"])
+def test_a_command_that_moves_money_without_an_idempotency_key_answers_428_and_moves_nothing(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], command: str
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    assert receive(client, admin, county, "1000.00").status_code == 201
+    pending = allocate(client, admin, county, town, "100.00", pending=True).json()
+    family_id = register_family(client, caseworker)["id"]
+    before = fund(client, admin, county)
+    url, body, headers = {
+        "receipt": (f"{FUNDS}/{county}/receipts", {"amount": "50.00", "payer": "省财政厅"}, admin),
+        "transfer": (TRANSFERS, {"from_fund": county, "to_fund": town, "amount": "50.00",
+                                 "memo": "下拨"}, admin),
+        "post": (f"{TRANSFERS}/{pending['id']}/post", {}, admin),
+        "void": (f"{TRANSFERS}/{pending['id']}/void", {"reason": "撤回"}, admin),
+        "visit with cash": (
+            f"{FAMILIES}/{family_id}/services",
+            service_payload(cash={"amount": "50.00", "fund_id": county}),
+            caseworker,
+        ),
+    }[command]  # fmt: skip
+
+    response = client.post(url, json=body, headers=headers)
+
+    assert response.status_code == 428
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert fund(client, admin, county) == before
+
+
+def test_a_visit_without_cash_may_be_recorded_without_an_idempotency_key(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    response = client.post(
+        f"{FAMILIES}/{family_id}/services", json=service_payload(cash=None), headers=caseworker
+    )
+
+    assert response.status_code == 201

@@ -309,7 +309,10 @@ def test_a_user_without_a_region_covers_every_region(
 
 
 def test_a_caseworker_sees_a_family_transferred_into_the_region(
-    client: TestClient, caseworker: dict[str, str], liuyang_caseworker: dict[str, str]
+    client: TestClient,
+    caseworker: dict[str, str],
+    liuyang_caseworker: dict[str, str],
+    user_headers: UserFactory,
 ) -> None:
     family_id = register_family(client, caseworker)["id"]
     service_id = record_service(client, caseworker, family_id)["id"]
@@ -317,7 +320,7 @@ def test_a_caseworker_sees_a_family_transferred_into_the_region(
     client.post(
         f"{FAMILIES}/{family_id}/transfer",
         json={"to_region_code": "430181001001", "reason": "随子女迁居浏阳"},
-        headers=caseworker,
+        headers=user_headers("caseworker", "430100"),
     )
 
     assert client.get(f"{SERVICES}/{service_id}", headers=liuyang_caseworker).status_code == 200

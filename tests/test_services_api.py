@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.runtime import Runtime
@@ -13,6 +15,8 @@ from tests.steps import (
     FAMILIES,
     SERVICES,
     event_names,
+    fund,
+    keyed,
     log_position,
     open_fund,
     receive,
@@ -391,17 +395,22 @@ def test_a_correction_into_the_future_is_refused_naming_occurred_on(
     assert [e["field"] for e in response.json()["errors"]] == ["occurred_on"]
 
 
+def paid_service(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """A service that paid 500.00 from a fund of 2000.00, and that fund's id."""
+    fund_id = open_fund(client, admin, "430121")["id"]
+    assert receive(client, admin, fund_id, "2000.00").status_code == 201
+    family_id = register_family(client, caseworker)["id"]
+    cash = {"amount": "500.00", "fund_id": fund_id}
+    service = record_service(client, caseworker, family_id, occurred_on="2025-01-27", cash=cash)
+    return service, fund_id
+
+
 def test_a_paid_service_cannot_have_its_date_corrected_away_from_its_payment(
     client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
 ) -> None:
-    fund = open_fund(client, admin, "430121")["id"]
-    assert receive(client, admin, fund, "1000.00").status_code == 201
-    family_id = register_family(client, caseworker)["id"]
-    service = client.post(
-        f"{FAMILIES}/{family_id}/services",
-        json=service_payload(occurred_on="2025-01-27", cash={"amount": "500.00", "fund_id": fund}),
-        headers=caseworker,
-    ).json()
+    service, _ = paid_service(client, admin, caseworker)
 
     response = client.post(
         f"{SERVICES}/{service['id']}/corrections",
@@ -411,6 +420,60 @@ def test_a_paid_service_cannot_have_its_date_corrected_away_from_its_payment(
 
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "occurred_on"
+
+
+@pytest.mark.parametrize("cash", [None, {"amount": "300.00"}], ids=["removed", "another-amount"])
+def test_a_correction_never_changes_or_removes_paid_cash(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str], cash: Any
+) -> None:
+    service, fund_id = paid_service(client, admin, caseworker)
+    if cash is not None:
+        cash["fund_id"] = fund_id
+
+    response = client.post(
+        f"{SERVICES}/{service['id']}/corrections",
+        json={"reason": "现金记错", "summary": "只送了米", "cash": cash},
+        headers=caseworker,
+    )
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "cash"
+    assert client.get(f"{SERVICES}/{service['id']}", headers=caseworker).json() == service
+    assert fund(client, admin, fund_id)["available"] == "1500.00"
+
+
+def test_a_correction_cannot_add_cash_to_a_service_that_paid_none(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    fund_id = open_fund(client, admin, "430121")["id"]
+    service = record_service(client, caseworker, register_family(client, caseworker)["id"])
+
+    response = client.post(
+        f"{SERVICES}/{service['id']}/corrections",
+        json={"reason": "补发现金", "cash": {"amount": "500.00", "fund_id": fund_id}},
+        headers=caseworker,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "cash"
+
+
+def test_a_void_reverses_what_was_paid_even_after_a_stored_correction_removed_the_cash(
+    client: TestClient, runtime: Runtime, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    # A store written before corrections were limited may hold a correction to `cash: null`.
+    service, fund_id = paid_service(client, admin, caseworker)
+    record = runtime.app.repository.get(uuid.UUID(service["id"]))
+    record._corrected(reason="没发现金", changes={"cash": None})
+    runtime.app.save(record)
+
+    voided = client.post(
+        f"{SERVICES}/{service['id']}/void", json={"reason": "重复录入"}, headers=caseworker
+    )
+
+    assert voided.status_code == 200
+    assert voided.json()["cash"] == service["cash"]
+    assert fund(client, admin, fund_id)["available"] == "2000.00"
 
 
 def test_a_void_marks_the_record_voided_with_its_reason(
@@ -502,3 +565,18 @@ def test_a_family_id_is_not_a_service_id(client: TestClient, caseworker: dict[st
     response = client.get(f"{SERVICES}/{family_id}", headers=caseworker)
 
     assert response.status_code == 404
+
+
+def test_a_service_paying_cash_before_the_family_was_registered_is_refused_naming_occurred_on(
+    client: TestClient, admin: dict[str, str], caseworker: dict[str, str]
+) -> None:
+    fund_id = open_fund(client, admin, "430121")["id"]
+    assert receive(client, admin, fund_id, "2000.00").status_code == 201
+    family_id = register_family(client, caseworker, registered_on="2025-02-01")["id"]
+    paid = service_payload(occurred_on="2025-01-31", cash={"amount": "500.00", "fund_id": fund_id})
+
+    response = client.post(services_url(family_id), json=paid, headers=keyed(caseworker))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "occurred_on"
+    assert fund(client, admin, fund_id)["available"] == "2000.00"

@@ -126,8 +126,8 @@ def test_a_registration_names_the_category_as_the_associations_write_it(
 
     registered = [timeline(client, caseworker, f)[0]["summary"] for f in (complication, disabled)]
 
-    assert registered[0].startswith("登记节育手术并发症家庭，户主")
-    assert registered[1].startswith("登记计生伤残家庭，户主")
+    assert registered[0].startswith("登记节育手术并发症家庭，")
+    assert registered[1].startswith("登记计生伤残家庭，")
 
 
 def test_a_closure_and_a_reopening_are_written_as_the_associations_write_them(
@@ -160,9 +160,9 @@ def test_an_added_member_is_named_with_the_relation_in_chinese(
 
     entries = timeline(client, caseworker, family_id)
 
-    assert [e["summary"] for e in entries if e["event"] == "MemberAdded"] == [
-        "新增家庭成员李小雨（孙子女）"
-    ]
+    added_entries = [e for e in entries if e["event"] == "MemberAdded"]
+    assert [e["summary"] for e in added_entries] == ["新增家庭成员：孙子女"]
+    assert [e["details"]["name"] for e in added_entries] == ["李小雨"]
 
 
 def test_no_case_entry_carries_an_english_code_in_its_summary(

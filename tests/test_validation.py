@@ -488,3 +488,87 @@ def test_extreme_query_values_answer_without_a_server_error(
     assert (year_one.status_code, year_one.json()["entries"]) == (200, [])
     assert year_9999.status_code == 200
     assert len(year_9999.json()["entries"]) == 1
+
+
+# -- values that parse but cannot be true -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"head__birth_date": "1962-03-16"}, "head.birth_date"),
+        ({"head__gender": "male"}, "head.gender"),
+        ({"members__0__birth_date": "1960-07-02"}, "members.0.birth_date"),
+        ({"members__0__gender": "female"}, "members.0.gender"),
+    ],
+    ids=["head-born-another-day", "head-of-another-sex", "member-born", "member-sex"],
+)
+def test_a_resident_id_that_disagrees_with_the_birth_date_or_sex_is_refused_naming_the_field(
+    client: TestClient, caseworker: dict[str, str], changes: dict[str, str], field: str
+) -> None:
+    response = client.post(FAMILIES, json=family_with(**changes), headers=caseworker)
+
+    assert refused_fields(response) == [field]
+
+
+def test_a_member_added_whose_resident_id_names_another_sex_is_refused_naming_gender(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+    son = {**person("李小明", "1990-05-05", female=True), "gender": "male", "relation": "child"}
+
+    response = client.post(f"{FAMILIES}/{family_id}/members", json=son, headers=caseworker)
+
+    assert refused_fields(response) == ["gender"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "0"])
+def test_a_registration_dated_before_1900_or_by_a_number_is_refused_naming_registered_on(
+    client: TestClient, caseworker: dict[str, str], day: str
+) -> None:
+    response = client.post(FAMILIES, json=family_with(registered_on=day), headers=caseworker)
+
+    assert refused_fields(response) == ["registered_on"]
+
+
+def test_a_service_dated_in_year_one_is_refused_naming_occurred_on(
+    client: TestClient, caseworker: dict[str, str]
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+
+    response = client.post(
+        f"{FAMILIES}/{family_id}/services",
+        json=service_payload(occurred_on="0001-01-01"),
+        headers=caseworker,
+    )
+
+    assert refused_fields(response) == ["occurred_on"]
+
+
+@pytest.mark.parametrize("path", ["timeline", "ledger balances", "ledger journal"])
+def test_an_as_of_of_zero_is_not_the_first_of_january_1970_but_refused_naming_as_of(
+    client: TestClient, caseworker: dict[str, str], path: str
+) -> None:
+    family_id = register_family(client, caseworker)["id"]
+    url = {
+        "timeline": f"{FAMILIES}/{family_id}/timeline",
+        "ledger balances": "/api/v1/ledger/balances",
+        "ledger journal": "/api/v1/ledger/journal",
+    }[path]
+
+    response = client.get(url, params={"as_of": "0"}, headers=caseworker)
+
+    assert refused_fields(response) == ["as_of"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u200b\u200b", "\u200d\ufeff", "\u202e英秀王", "王\u2067秀英\u2069"],
+    ids=["zero-width-spaces", "joiner-and-bom", "right-to-left-override", "isolate"],
+)
+def test_a_name_of_zero_width_characters_or_with_bidirectional_controls_is_refused(
+    client: TestClient, caseworker: dict[str, str], name: str
+) -> None:
+    response = client.post(FAMILIES, json=family_with(head__name=name), headers=caseworker)
+
+    assert refused_fields(response) == ["head.name"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from api.access import PersonalDataReadsDep
 from api.deps import (
     AppDep,
     ExpectedVersionDep,
@@ -19,6 +19,7 @@ from api.deps import (
 )
 from api.queries import family_timeline, list_families
 from api.responses import changed, created, shown
+from api.schemas.common import CalendarDate
 from api.schemas.families import (
     ContactsAssign,
     FamilyClose,
@@ -51,8 +52,8 @@ def register_family(
         principal,
         region_code=body.region_code,
         category=body.category,
-        head=body.head.model_dump(),
-        members=[m.model_dump(exclude={"added_on"}) for m in body.members],
+        head=body.head.as_person(),
+        members=[m.as_new_member() for m in body.members],
         address=body.address,
         registered_on=body.registered_on,
         idempotency_key=key,
@@ -64,6 +65,7 @@ def register_family(
 def get_families(
     runtime: RuntimeDep,
     principal: PrincipalDep,
+    reads: PersonalDataReadsDep,
     region: str | None = None,
     category: FamilyCategory | None = None,
     status: FamilyStatus | None = None,
@@ -79,12 +81,17 @@ def get_families(
         limit=limit,
         offset=offset,
     )
+    reads.record((item["id"], item["region_code"]) for item in page["items"])
     return shown(page, FamilyList, principal)
 
 
 @router.get("/{family_id}", response_model=FamilyPublic)
-def get_family(family_id: FamilyId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_family(principal, family_id), FamilyPublic, principal, versioned=True)
+def get_family(
+    family_id: FamilyId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
+) -> JSONResponse:
+    body = app.get_family(principal, family_id)
+    reads.record([(body["id"], body["region_code"])])
+    return shown(body, FamilyPublic, principal, versioned=True)
 
 
 @router.get("/{family_id}/timeline", response_model=Timeline)
@@ -92,10 +99,12 @@ def get_timeline(
     family_id: FamilyId,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    as_of: dt.date | None = None,
+    reads: PersonalDataReadsDep,
+    as_of: CalendarDate | None = None,
     known_at: AwareDatetime | None = None,
 ) -> JSONResponse:
     body = family_timeline(runtime, principal, family_id, as_of=as_of, known_at=known_at)
+    reads.record([(body["family_id"], body.pop("region_code"))])
     return shown(body, Timeline, principal)
 
 
@@ -111,7 +120,7 @@ def add_member(
     result = app.add_member(
         principal,
         family_id,
-        body.model_dump(exclude={"added_on"}),
+        body.as_new_member(),
         added_on=body.added_on,
         expected_version=version,
         idempotency_key=key,
@@ -145,8 +154,8 @@ def assign_contacts(
     result = app.assign_contacts(
         principal,
         family_id,
-        body.township_contact.model_dump(),
-        body.village_contact.model_dump(),
+        body.township_contact.as_contact(),
+        body.village_contact.as_contact(),
         body.assigned_on,
         expected_version=version,
     )

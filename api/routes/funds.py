@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import AppDep, FundId, IdempotencyKeyDep, PrincipalDep, RuntimeDep
+from api.deps import (
+    AppDep,
+    FundId,
+    IdempotencyKeyDep,
+    MoneyIdempotencyKeyDep,
+    PrincipalDep,
+    RuntimeDep,
+)
 from api.ledger_queries import balance_body, fund_balances, scoped_query
 from api.responses import created, shown
 from api.schemas.ledger import FundCreate, FundList, FundPublic, ReceiptCreate, TransferPublic
@@ -66,7 +73,7 @@ def record_receipt(
     body: ReceiptCreate,
     app: AppDep,
     principal: PrincipalDep,
-    key: IdempotencyKeyDep,
+    key: MoneyIdempotencyKeyDep,
 ) -> JSONResponse:
     result = app.record_receipt(
         principal,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from uuid import UUID
 
@@ -23,6 +22,7 @@ from api.ledger_queries import (
     scoped_query,
 )
 from api.responses import public, shown
+from api.schemas.common import CalendarDate
 from api.schemas.ledger import Balances, Journal
 from api.spreadsheets import XLSX, spreadsheet_response
 from domain.permissions import Action
@@ -39,9 +39,9 @@ def get_journal(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     fund: UUID | None = None,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-    as_of: dt.date | None = None,
+    date_from: Annotated[CalendarDate | None, Query(alias="from")] = None,
+    date_to: Annotated[CalendarDate | None, Query(alias="to")] = None,
+    as_of: CalendarDate | None = None,
     known_at: AwareDatetime | None = None,
     region: str | None = None,
     accept: Annotated[str, Header()] = "application/json",
@@ -72,7 +72,7 @@ def get_journal(
 def get_balances(
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    as_of: dt.date | None = None,
+    as_of: CalendarDate | None = None,
     known_at: AwareDatetime | None = None,
     region: str | None = None,
 ) -> JSONResponse:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.access import PersonalDataReadsDep
 from api.deps import (
     AppDep,
     ExpectedVersionDep,
@@ -14,6 +15,7 @@ from api.deps import (
     IdempotencyKeyDep,
     PrincipalDep,
     ServiceId,
+    ServiceIdempotencyKeyDep,
 )
 from api.responses import changed, created, shown
 from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic, ServiceVoid
@@ -32,7 +34,7 @@ def record_service(
     body: ServiceCreate,
     app: AppDep,
     principal: PrincipalDep,
-    key: IdempotencyKeyDep,
+    key: ServiceIdempotencyKeyDep,
 ) -> JSONResponse:
     result = app.record_service(
         principal,
@@ -50,8 +52,12 @@ def record_service(
 
 
 @router.get("/services/{service_id}", response_model=ServicePublic)
-def get_service(service_id: ServiceId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_service(principal, service_id), ServicePublic, principal, versioned=True)
+def get_service(
+    service_id: ServiceId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
+) -> JSONResponse:
+    body = app.get_service(principal, service_id)
+    reads.record([(body["family_id"], body["region_code"])])
+    return shown(body, ServicePublic, principal, versioned=True)
 
 
 @router.post("/services/{service_id}/corrections", status_code=201, responses=CREATED)

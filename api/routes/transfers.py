@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import AppDep, IdempotencyKeyDep, PrincipalDep, TransferId
+from api.deps import AppDep, MoneyIdempotencyKeyDep, PrincipalDep, TransferId
 from api.responses import created, shown
 from api.schemas.ledger import TransferCreate, TransferPost, TransferPublic, TransferVoid
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/transfers", tags=["funds"])
     },
 )
 def allocate(
-    body: TransferCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
+    body: TransferCreate, app: AppDep, principal: PrincipalDep, key: MoneyIdempotencyKeyDep
 ) -> JSONResponse:
     result = app.allocate(
         principal,
@@ -46,7 +46,7 @@ def post_transfer(
     transfer_id: TransferId,
     app: AppDep,
     principal: PrincipalDep,
-    key: IdempotencyKeyDep,
+    key: MoneyIdempotencyKeyDep,
     body: TransferPost | None = None,
 ) -> JSONResponse:
     posted_on = body.posted_on if body else None
@@ -60,7 +60,7 @@ def void_transfer(
     body: TransferVoid,
     app: AppDep,
     principal: PrincipalDep,
-    key: IdempotencyKeyDep,
+    key: MoneyIdempotencyKeyDep,
 ) -> JSONResponse:
     result = app.void_transfer(
         principal, transfer_id, reason=body.reason, voided_on=body.voided_on, idempotency_key=key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from pydantic import (
 
 from domain.errors import InvalidValueError
 from domain.money import fen_from_yuan
-from domain.values import parse_region_code, parse_resident_id
+from domain.values import parse_calendar_date, parse_name, parse_region_code, parse_resident_id
 
 
 class StrictModel(BaseModel):
@@ -60,7 +61,10 @@ Text = Annotated[
 ]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), Printable]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Printable,
+    AfterValidator(_as_value_error(parse_name)),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\- ]{5,20}$")]
 RegionCode = Annotated[
@@ -82,6 +86,12 @@ ResidentId = Annotated[
         }
     ),
 ]
+CalendarDate = Annotated[
+    dt.date,
+    BeforeValidator(_as_value_error(parse_calendar_date)),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-01-27"]}),
+]
+"""A date in: YYYY-MM-DD from 1900 on (pydantic alone reads `0` as 1970-01-01)."""
 Fen = Annotated[
     int,
     BeforeValidator(_as_value_error(fen_from_yuan)),

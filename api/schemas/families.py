@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field
 
-from api.schemas.common import Name, OptionalText, Phone, RegionCode, ResidentId, StrictModel, Text
+from api.schemas.common import (
+    CalendarDate,
+    Name,
+    OptionalText,
+    Phone,
+    RegionCode,
+    ResidentId,
+    StrictModel,
+    Text,
+)
 from api.schemas.personal import (
     Address,
     BirthDate,
@@ -16,7 +25,8 @@ from api.schemas.personal import (
     PhoneNumber,
     ResidentIdNumber,
 )
-from domain.values import FamilyCategory, FamilyStatus, Gender
+from domain.family import Contact, NewMember, PersonDetails
+from domain.values import FamilyCategory, FamilyStatus, Gender, Relation
 
 
 class MemberRelation(StrEnum):
@@ -30,14 +40,26 @@ class MemberRelation(StrEnum):
 class PersonCreate(StrictModel):
     name: Name
     id_number: ResidentId
-    birth_date: dt.date
+    birth_date: CalendarDate
     gender: Gender
     phone: Phone | None = None
+
+    def as_person(self) -> PersonDetails:
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "birth_date": self.birth_date,
+            "gender": self.gender,
+            "phone": self.phone,
+        }
 
 
 class MemberCreate(PersonCreate):
     relation: MemberRelation
-    added_on: dt.date | None = None
+    added_on: CalendarDate | None = None
+
+    def as_new_member(self) -> NewMember:
+        return {**self.as_person(), "relation": Relation(self.relation)}
 
 
 class FamilyCreate(StrictModel):
@@ -46,17 +68,20 @@ class FamilyCreate(StrictModel):
     head: PersonCreate
     members: list[MemberCreate] = Field(default_factory=list, max_length=30)
     address: Text
-    registered_on: dt.date | None = None
+    registered_on: CalendarDate | None = None
 
 
 class MemberDeceased(StrictModel):
-    died_on: dt.date = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
+    died_on: CalendarDate = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
 
 
 class ContactPerson(StrictModel):
     name: Name
     phone: Phone | None = None
     position: Name | None = Field(default=None, description="e.g. 乡镇计生专干, 村妇女主任")
+
+    def as_contact(self) -> Contact:
+        return {"name": self.name, "phone": self.phone, "position": self.position}
 
 
 class ContactsAssign(StrictModel):
@@ -66,26 +91,26 @@ class ContactsAssign(StrictModel):
     village_contact: ContactPerson = Field(
         validation_alias=AliasChoices("village_contact", "village")
     )
-    assigned_on: dt.date | None = None
+    assigned_on: CalendarDate | None = None
 
 
 class FamilyDoctorSign(StrictModel):
     doctor: Name
     institution: Name
-    signed_on: dt.date
-    expires_on: dt.date
+    signed_on: CalendarDate
+    expires_on: CalendarDate
 
 
 class GreenChannelGrant(StrictModel):
     hospital: Name
-    granted_on: dt.date
+    granted_on: CalendarDate
 
 
 class FamilyTransfer(StrictModel):
     to_region_code: RegionCode = Field(
         validation_alias=AliasChoices("to_region_code", "region_code")
     )
-    transferred_on: dt.date | None = Field(
+    transferred_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("transferred_on", "date")
     )
     reason: OptionalText = ""
@@ -93,14 +118,14 @@ class FamilyTransfer(StrictModel):
 
 class FamilyClose(StrictModel):
     reason: Text
-    closed_on: dt.date | None = Field(
+    closed_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("closed_on", "date")
     )
 
 
 class FamilyReopen(StrictModel):
     reason: OptionalText = ""
-    reopened_on: dt.date | None = Field(
+    reopened_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("reopened_on", "date")
     )
 
@@ -164,15 +189,85 @@ class FamilyList(StrictModel):
     offset: int
 
 
-class TimelineEntry(StrictModel):
-    event: str
+class RegisteredDetails(StrictModel):
+    region_code: str
+    category: FamilyCategory
+    address: Address
+    head_name: PersonName
+
+
+class MemberAddedDetails(StrictModel):
+    member_id: str
+    relation: str
+    name: PersonName
+
+
+class MemberDeceasedDetails(StrictModel):
+    member_id: str
+    name: PersonName
+
+
+class ContactsAssignedDetails(StrictModel):
+    township_contact: ContactPublic
+    village_contact: ContactPublic
+
+
+class TimelineEntryFields(StrictModel):
+    """Summaries name roles, never people: personal data is in typed `details` fields, which
+    are masked like every other (`api.disclosure`)."""
+
     source_id: str
     occurred_on: dt.date
     recorded_at: dt.datetime
     actor: str
     summary: str
     status: str
+
+
+class RegisteredEntry(TimelineEntryFields):
+    event: Literal["FamilyRegistered"]
+    details: RegisteredDetails
+
+
+class MemberAddedEntry(TimelineEntryFields):
+    event: Literal["MemberAdded"]
+    details: MemberAddedDetails
+
+
+class MemberDeceasedEntry(TimelineEntryFields):
+    event: Literal["MemberDeceased"]
+    details: MemberDeceasedDetails
+
+
+class ContactsAssignedEntry(TimelineEntryFields):
+    event: Literal["ContactsAssigned"]
+    details: ContactsAssignedDetails
+
+
+class CaseOrServiceEntry(TimelineEntryFields):
+    """Entries whose details hold no personal data of the family."""
+
+    event: Literal[
+        "FamilyDoctorSigned",
+        "GreenChannelGranted",
+        "FamilyTransferred",
+        "FamilyClosed",
+        "FamilyReopened",
+        "ServiceRecorded",
+        "ServiceCorrected",
+        "ServiceVoided",
+    ]
     details: dict[str, Any]
+
+
+TimelineEntry = Annotated[
+    RegisteredEntry
+    | MemberAddedEntry
+    | MemberDeceasedEntry
+    | ContactsAssignedEntry
+    | CaseOrServiceEntry,
+    Field(discriminator="event"),
+]
 
 
 class Timeline(StrictModel):

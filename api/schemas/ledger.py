@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import Fen, Name, OptionalText, RegionCode, StrictModel, Text
+from api.schemas.common import CalendarDate, Fen, Name, OptionalText, RegionCode, StrictModel, Text
 from domain.ledger.vocabulary import FundSource, Programme
 
 
@@ -50,7 +50,7 @@ class FundList(StrictModel):
 class ReceiptCreate(StrictModel):
     amount: Fen
     payer: Name
-    received_on: dt.date | None = None
+    received_on: CalendarDate | None = None
     reference: OptionalText = ""
 
 
@@ -59,17 +59,17 @@ class TransferCreate(StrictModel):
     to_fund: UUID
     amount: Fen
     memo: Text
-    occurred_on: dt.date | None = None
+    occurred_on: CalendarDate | None = None
     pending: bool = Field(default=False, description="reserve now, post or void later")
 
 
 class TransferPost(StrictModel):
-    posted_on: dt.date | None = None
+    posted_on: CalendarDate | None = None
 
 
 class TransferVoid(StrictModel):
     reason: Text
-    voided_on: dt.date | None = None
+    voided_on: CalendarDate | None = None
 
 
 class TransferPublic(StrictModel):

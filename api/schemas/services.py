@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from api.schemas.common import Fen, Name, StrictModel, Text
+from api.schemas.common import CalendarDate, Fen, Name, StrictModel, Text
+from domain.service import Goods
 from domain.values import Occasion, ServiceKind
 
 
@@ -16,7 +17,7 @@ class GoodsCreate(StrictModel):
     description: Name
     value: Fen
 
-    def as_record(self) -> dict[str, Any]:
+    def as_record(self) -> Goods:
         return {"description": self.description, "value_fen": self.value}
 
 
@@ -36,7 +37,7 @@ class CashPublic(StrictModel):
 class ServiceCreate(StrictModel):
     kind: ServiceKind
     occasion: Occasion
-    occurred_on: dt.date
+    occurred_on: CalendarDate
     staff: list[Name] = Field(min_length=1, max_length=20)
     summary: Text
     goods: list[GoodsCreate] = Field(default_factory=list, max_length=50)
@@ -44,21 +45,28 @@ class ServiceCreate(StrictModel):
 
 
 class ServiceCorrection(StrictModel):
-    """The fields given replace the record's; the reason is required."""
+    """The fields given replace the record's; the reason is required. Paid cash is never
+    corrected: a correction naming `cash` is refused (409 on a paid service)."""
 
     reason: Text
     kind: ServiceKind | None = None
     occasion: Occasion | None = None
-    occurred_on: dt.date | None = None
+    occurred_on: CalendarDate | None = None
     staff: list[Name] | None = Field(default=None, min_length=1, max_length=20)
     summary: Text | None = None
     goods: list[GoodsCreate] | None = Field(default=None, max_length=50)
+    cash: CashCreate | None = None
 
     def changes(self) -> dict[str, Any]:
-        changed = self.model_dump(exclude_unset=True, exclude={"reason", "goods"})
+        """The fields given, by name; a null leaves a field as it is, except `cash`, which
+        the domain refuses in any form."""
+        given = self.model_dump(exclude_unset=True, exclude={"reason", "goods", "cash"})
+        changed = {name: value for name, value in given.items() if value is not None}
         if self.goods is not None:
             changed["goods"] = [g.as_record() for g in self.goods]
-        return {name: value for name, value in changed.items() if value is not None}
+        if "cash" in self.model_fields_set:
+            changed["cash"] = self.cash.model_dump() if self.cash else None
+        return changed
 
 
 class ServiceVoid(StrictModel):

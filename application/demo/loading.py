@@ -34,7 +34,6 @@ from application.demo.planning import plan_county
 from application.principal import Principal
 from domain.errors import RuleViolatedError
 from domain.ledger.vocabulary import FundSource, Programme
-from domain.resident_index import ResidentIndex
 from domain.values import Role
 
 ProgressCallback = Callable[[int, int], None]
@@ -101,7 +100,7 @@ def load_demo_county(
     today = app.today()
     county = plan_county(seed, families, today)
     first_head_id = county.families[0].head["id_number"] if county.families else None
-    if first_head_id and app.exists(ResidentIndex.create_id(first_head_id)):
+    if first_head_id and app.resident_is_registered(first_head_id):
         raise DemoAlreadyLoadedError()
 
     users: list[DemoUser] = []

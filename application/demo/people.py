@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from stdnum.cn import ric
 
@@ -19,13 +18,14 @@ from application.demo.catalogue import (
 )
 from application.demo.dates import clamp, day_in_years
 from application.demo.plan import MemberRef, Township, Village
+from domain.family import NewMember, PersonDetails
 from domain.values import FamilyCategory, Gender, Relation
 
 
 @dataclass(frozen=True)
 class Household:
-    head: dict[str, Any]
-    members: list[dict[str, Any]]
+    head: PersonDetails
+    members: list[NewMember]
     deceased_child: MemberRef | None
 
 
@@ -59,11 +59,11 @@ def plan_household(rng: random.Random, category: FamilyCategory, used_ids: set[s
         head, spouse = mother, father
     else:
         head, spouse = father, mother
-    members: list[dict[str, Any]] = []
+    members: list[NewMember] = []
     if spouse is not None:
-        members.append({**spouse, "relation": Relation.SPOUSE.value})
+        members.append({**spouse, "relation": Relation.SPOUSE})
 
-    def child(gender: Gender, *, phone: bool = True) -> dict[str, Any]:
+    def child(gender: Gender, *, phone: bool = True) -> NewMember:
         born = clamp(
             mother_born + dt.timedelta(days=rng.randint(21 * 365, 33 * 365)),
             dt.date(1966, 1, 1),
@@ -71,7 +71,7 @@ def plan_household(rng: random.Random, category: FamilyCategory, used_ids: set[s
         )
         person = random_person(rng, surname, gender, born, "young", used_ids)
         person["phone"] = random_phone(rng) if phone and rng.random() < 0.4 else None
-        return {**person, "relation": Relation.CHILD.value}
+        return {**person, "relation": Relation.CHILD}
 
     deceased_child: MemberRef | None = None
     if category is FamilyCategory.BEREAVED:
@@ -84,7 +84,7 @@ def plan_household(rng: random.Random, category: FamilyCategory, used_ids: set[s
             grandchild = random_person(
                 rng, surname, rng.choice(list(Gender)), grandchild_born, "child", used_ids
             )
-            members.append({**grandchild, "relation": Relation.GRANDCHILD.value})
+            members.append({**grandchild, "relation": Relation.GRANDCHILD})
     elif category is FamilyCategory.DISABLED_CHILD:
         members.append(child(rng.choice(list(Gender)), phone=False))
     elif category is FamilyCategory.TWO_DAUGHTERS:
@@ -105,9 +105,8 @@ def plan_household(rng: random.Random, category: FamilyCategory, used_ids: set[s
             parent = random_person(
                 rng, surname, rng.choice(list(Gender)), parent_born, "elder", used_ids
             )
-            members.append({**parent, "relation": Relation.PARENT.value})
-    head_record = {key: value for key, value in head.items() if key != "relation"}
-    return Household(head=head_record, members=members, deceased_child=deceased_child)
+            members.append({**parent, "relation": Relation.PARENT})
+    return Household(head=head, members=members, deceased_child=deceased_child)
 
 
 def _surname(rng: random.Random) -> str:
@@ -125,12 +124,12 @@ def random_person(
     born: dt.date,
     generation: str,
     used_ids: set[str],
-) -> dict[str, Any]:
+) -> PersonDetails:
     return {
         "name": surname + rng.choice(GIVEN_NAMES[(generation, gender)]),
         "id_number": _resident_id(rng, born, gender, used_ids),
         "birth_date": born,
-        "gender": gender.value,
+        "gender": gender,
         "phone": None,
     }
 

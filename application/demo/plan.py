@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from application.demo.catalogue import Goods
+from domain.family import Contact, NewMember, PersonDetails
+from domain.service import Goods as GoodsRecord
+from domain.service import ServiceChanges
 from domain.values import FamilyCategory, Occasion, ServiceKind
 
 
@@ -17,7 +19,7 @@ class Cadre:
     phone: str
     position: str
 
-    def as_contact(self) -> dict[str, Any]:
+    def as_contact(self) -> Contact:
         return {"name": self.name, "phone": self.phone, "position": self.position}
 
 
@@ -62,14 +64,14 @@ class MarkDeceased:
 @dataclass(frozen=True)
 class AddMember:
     on: dt.date
-    member: dict[str, Any]
+    member: NewMember
 
 
 @dataclass(frozen=True)
 class AssignContacts:
     on: dt.date
-    township_contact: dict[str, Any]
-    village_contact: dict[str, Any]
+    township_contact: Contact
+    village_contact: Contact
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class CorrectService:
     on: dt.date
     ref: int
     reason: str
-    changes: dict[str, Any]
+    changes: ServiceChanges
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,8 @@ class FamilyPlan:
     township: Township
     village: Village
     category: FamilyCategory
-    head: dict[str, Any]
-    members: list[dict[str, Any]]
+    head: PersonDetails
+    members: list[NewMember]
     address: str
     registered_on: dt.date
     # Case changes recorded right after registration (a child who died before it, contacts...).
@@ -198,5 +200,5 @@ class CountyPlan:
     families: list[FamilyPlan]
 
 
-def goods_body(goods: Goods) -> list[dict[str, Any]]:
+def goods_body(goods: Goods) -> list[GoodsRecord]:
     return [{"description": description, "value_fen": value} for description, value in goods]

@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
 from application.demo.catalogue import (
     CATEGORY_DECK,
@@ -55,6 +54,8 @@ from application.demo.plan import (
     VoidService,
     goods_body,
 )
+from domain.family import NewMember
+from domain.service import ServiceChanges
 from domain.values import FamilyCategory, Gender, Occasion, Relation, ServiceKind
 
 
@@ -403,7 +404,7 @@ def _plan_case_changes(
         surname = grown.head["name"][0]
         grandchild = random_person(rng, surname, rng.choice(list(Gender)), born, "child", used_ids)
         grandchild["phone"] = None
-        member = {**grandchild, "relation": Relation.GRANDCHILD.value}
+        member: NewMember = {**grandchild, "relation": Relation.GRANDCHILD}
         grown.later.append(AddMember(born + dt.timedelta(days=rng.randint(20, 60)), member))
 
 
@@ -445,7 +446,7 @@ def _plan_correction(
         ["goods", "summary"] if service.cash_fen else ["occurred_on", "goods", "summary"]
     )
     if what == "occurred_on" and earliest < service.on:
-        changes: dict[str, Any] = {
+        changes: ServiceChanges = {
             "occurred_on": random_day(rng, earliest, service.on - dt.timedelta(days=1))
         }
     elif what == "goods" and service.goods:

@@ -1,0 +1,51 @@
+"""Keys kept beside the cipher key: generated into the data directory (0600) when embedded,
+set in the environment (the same on every machine) with PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+import structlog
+
+from infrastructure.errors import ConfigurationError
+from infrastructure.private_files import private_data_dir
+from infrastructure.settings import Settings
+
+INDEX_KEY_FILE = "index.key"
+
+log = structlog.get_logger(__name__)
+
+
+def resident_index_key(settings: Settings) -> str:
+    """The base64 HMAC key of ids derived from resident IDs (DESIGN.md section 7)."""
+    if settings.index_key:
+        try:
+            if len(base64.b64decode(settings.index_key, validate=True)) < 32:
+                raise ValueError
+        except ValueError:
+            raise ConfigurationError(
+                "NUANXIN_INDEX_KEY must be a base64 key of at least 32 bytes"
+            ) from None
+        return settings.index_key
+    if settings.uses_postgres:
+        # Ids derived with a machine's own key would not match another machine's.
+        log.warning(
+            "index_key_from_data_dir",
+            advice="set NUANXIN_INDEX_KEY to the same base64 key on every machine",
+            data_dir=str(settings.data_dir),
+        )
+    return generated_key(settings.data_dir, INDEX_KEY_FILE)
+
+
+def generated_key(data_dir: Path, file_name: str) -> str:
+    """A random 32-byte key, written once into the data directory, readable by its owner only."""
+    key_file = private_data_dir(data_dir) / file_name
+    if not key_file.exists():
+        key = base64.b64encode(secrets.token_bytes(32)).decode()
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key)
+    return key_file.read_text().strip()
