@@ -200,7 +200,8 @@ def replay_command(as_of: dt.datetime | None) -> None:
     "standard output.",
 )
 def export_command(out: str) -> None:
-    """Write a self-contained bundle of every ledger event and seal, to verify offline."""
+    """Write a self-contained bundle of the log (ledger events in full, case events by their
+    digests) and its seals, to verify offline."""
     if out == "-":
         _export_to_stdout()
         return
@@ -208,7 +209,8 @@ def export_command(out: str) -> None:
     with runtime_for_command() as runtime, _progress("exporting the ledger") as progress:
         summary = export_bundle(runtime.app, target, progress=progress)
     click.echo(
-        f"exported {summary.events} ledger events and {summary.seals} seals up to position "
+        f"exported {summary.events} events (the ledger's in full, the rest by digest) and "
+        f"{summary.seals} seals up to position "
         f"{summary.position} to {summary.path}"
     )
     click.echo(f"sha256 {summary.sha256}")
@@ -234,7 +236,8 @@ def _export_to_stdout() -> None:
             shutil.copyfileobj(bundle, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     click.echo(
-        f"exported {summary.events} ledger events and {summary.seals} seals up to position "
+        f"exported {summary.events} events (the ledger's in full, the rest by digest) and "
+        f"{summary.seals} seals up to position "
         f"{summary.position}; sha256 {summary.sha256}",
         err=True,
     )

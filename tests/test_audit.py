@@ -76,6 +76,8 @@ def seal_ledger(app: NuanxinBase, principal: Principal) -> dict[str, Any]:
 
 LEDGER_EVENTS = 23
 """Rows of the ledger built below: accounts 2 + 3 + 6 + 5, transfers 1 + 1 + 2 + 1 + 2."""
+LOG_EVENTS = LEDGER_EVENTS + 1
+"""And the store's resident-index key marker: verification chains every event of the log."""
 
 
 @dataclass
@@ -276,7 +278,7 @@ def names(problem: dict[str, Any], aggregate_id: UUID, version: int, kind: str) 
 def test_an_untouched_ledger_verifies_every_event(runtime: Runtime, ledger: Ledger) -> None:
     report = verify_ledger(runtime.app)
 
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS, "problems": []}
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS, "problems": []}
     assert report.position == runtime.app.recorder.max_notification_id()
 
 
@@ -335,7 +337,7 @@ def test_a_deleted_last_row_of_an_account_is_found(
     report = verify_ledger(runtime.app)
 
     assert names(first_problem(report), ledger.family.id, 5, "deleted")
-    assert report.checked == LEDGER_EVENTS - 1
+    assert report.checked == LOG_EVENTS - 1
 
 
 def test_a_deleted_last_row_of_a_transfer_is_found(
@@ -370,7 +372,7 @@ def test_a_row_from_another_account_inserted_as_a_new_version_is_found(
     report = verify_ledger(runtime.app)
 
     assert names(first_problem(report), ledger.family.id, 6, "inserted")
-    assert report.checked == LEDGER_EVENTS + 1
+    assert report.checked == LOG_EVENTS + 1
 
 
 def test_a_row_moved_to_another_version_of_its_account_is_found(
@@ -516,7 +518,7 @@ def test_seals_chain_and_the_ledger_still_verifies(runtime: Runtime, ledger: Led
     assert second["position"] > first["position"]
     assert [seal["id"] for seal in list_seals(runtime.app)] == [first["id"], second["id"]]
     report = verify_ledger(runtime.app)
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS + 2, "problems": []}
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS + 2, "problems": []}
     assert report.last_seal_hash == second["seal_hash"]
 
 
@@ -537,7 +539,7 @@ def test_a_seals_root_hash_is_the_pure_function_of_every_aggregates_chain_head(
             payload_digest(record.payload.encode("utf-8")),
         )
         heads[record.originator_id] = (record.originator_version, chained)
-    assert seal["aggregates"] == len(heads) == 4 + 5
+    assert seal["aggregates"] == len(heads) == 4 + 5 + 1  # and the index key marker
     assert seal["root_hash"] == log_root_hash(
         [(key, version, head) for key, (version, head) in heads.items()], seal["position"]
     )
@@ -661,7 +663,7 @@ def test_an_exported_bundle_verifies_offline(
     seal = seal_ledger(runtime.app, AUDITOR)
     summary = export_bundle(runtime.app, tmp_path / "ledger.jsonl.gz")
 
-    assert (summary.events, summary.seals) == (LEDGER_EVENTS + 1, 1)
+    assert (summary.events, summary.seals) == (LOG_EVENTS + 1, 1)
     lines = read_bundle(summary.path)
     assert lines[0]["format"] == "nuanxin-ledger-bundle"
     entry = next(
@@ -673,7 +675,7 @@ def test_an_exported_bundle_verifies_offline(
     assert entry["state"]["amount_fen"] == 50_000
     assert entry["topic"] == ENTRY_RECORDED
     report = verify_bundle(summary.path, public_key=AUDITORS_PUBLIC_KEY)
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS + 1, "problems": []}
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS + 1, "problems": []}
     assert report.last_seal_hash == seal["seal_hash"]
 
 
@@ -903,7 +905,7 @@ def test_cli_verify_exits_0_then_1_after_tampering(
     runner = CliRunner()
     result = runner.invoke(audit, ["verify"], env=command_environment(settings))
     assert result.exit_code == 0, result.output
-    assert f"verifies: {LEDGER_EVENTS} events checked" in result.stdout.splitlines()[0]
+    assert f"verifies: {LOG_EVENTS} events checked" in result.stdout.splitlines()[0]
 
     rows.delete(ledger.county.id, 3)
     result = runner.invoke(audit, ["verify"], env=command_environment(settings))
@@ -935,7 +937,7 @@ def test_cli_export_and_verify_bundle_without_a_database(
         audit, ["export", "--out", str(bundle)], env=command_environment(settings)
     )
     assert exported.exit_code == 0, exported.output
-    assert f"exported {LEDGER_EVENTS} ledger events" in exported.stdout
+    assert f"exported {LOG_EVENTS} events" in exported.stdout
 
     # No settings reach it: a database it tried to open would not answer.
     offline = {"NUANXIN_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}
