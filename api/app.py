@@ -18,7 +18,20 @@ from api.deps import reject_unknown_query_parameters
 from api.docs import install_docs
 from api.metrics import Metrics
 from api.problems import install_problem_handlers, unexpected
-from api.routes import access_log, audit, families, funds, health, ledger, services, transfers
+from api.routes import (
+    access_log,
+    audit,
+    claims,
+    families,
+    funds,
+    health,
+    ledger,
+    policies,
+    reports,
+    rules,
+    services,
+    transfers,
+)
 from api.runtime import Runtime, open_runtime
 from api.schemas.problems import problem_responses
 from infrastructure.logging import configure_logging
@@ -73,7 +86,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     api.include_router(transfers.router)
     api.include_router(ledger.router)
     api.include_router(audit.router)
+    api.include_router(reports.router)
     api.include_router(access_log.router)
+    api.include_router(claims.router)
+    api.include_router(policies.router)
+    api.include_router(rules.router)
     app.include_router(api)
     app.include_router(health.router)
     return app

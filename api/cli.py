@@ -138,7 +138,10 @@ def demo(families: int, seed: int) -> None:
         click.echo(
             f"{summary.county_name} ({summary.county_code}): {summary.families} families, "
             f"{summary.services} services, {summary.funds} funds, "
-            f"{yuan_from_fen(summary.cash_paid_fen)} yuan paid; demo users and their tokens:"
+            f"{yuan_from_fen(summary.cash_paid_fen)} yuan paid, {summary.policies} policies, "
+            "claims: "
+            + ", ".join(f"{count} {status}" for status, count in summary.claims.items())
+            + "; demo users and their tokens:"
         )
         for user in summary.users:
             click.echo(f"  {user.role.value:<10} {user.name} {user.region_code} {user.token}")

@@ -180,7 +180,17 @@ async def get_transfer_id(transfer_id: str, _: PrincipalDep) -> UUID:
     return _uuid_or_not_found(transfer_id, "transfer")
 
 
+def get_claim_id(claim_id: str, _: PrincipalDep) -> UUID:
+    return _uuid_or_not_found(claim_id, "claim")
+
+
+def get_policy_id(policy_id: str, _: PrincipalDep) -> UUID:
+    return _uuid_or_not_found(policy_id, "policy")
+
+
 FamilyId = Annotated[UUID, Depends(get_family_id)]
+ClaimId = Annotated[UUID, Depends(get_claim_id)]
+PolicyId = Annotated[UUID, Depends(get_policy_id)]
 FundId = Annotated[UUID, Depends(get_fund_id)]
 TransferId = Annotated[UUID, Depends(get_transfer_id)]
 ServiceId = Annotated[UUID, Depends(get_service_id)]

@@ -20,6 +20,7 @@ from application.errors import (
     UnauthenticatedError,
     VersionMismatchError,
 )
+from domain.claims.errors import NotAllowedOnThisClaimError
 from domain.errors import (
     DomainError,
     DuplicateResidentError,
@@ -42,6 +43,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (TooManyFailedAuthenticationsError, 429, "Too many failed authentications"),
     (PermissionDeniedError, 403, "Not allowed"),
     (NotAllowedError, 403, "Not allowed"),
+    (NotAllowedOnThisClaimError, 403, "Not allowed"),
     (NotFoundError, 404, "Not found"),
     (VersionMismatchError, 412, "Version mismatch"),
     (InvalidValueError, 422, "Invalid request"),

@@ -25,13 +25,19 @@ from infrastructure.persistence import (
 from infrastructure.settings import Settings
 from infrastructure.store_health import WriteProbe
 from projections.backends import (
+    PostgresClaimsView,
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
+    SQLiteClaimsView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
 from projections.batching import BatchProjection
+from projections.claims import ClaimsProjection, ClaimsView
 from projections.ledger import LedgerProjection, LedgerView
+from projections.reports import ReportsProjection, ReportsView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.sealing import Sealer
 from projections.timeline import TimelineProjection, TimelineView
@@ -50,6 +56,8 @@ class ProjectionSpec:
 PROJECTIONS = (
     ProjectionSpec(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
     ProjectionSpec(LedgerProjection, SQLiteLedgerView, PostgresLedgerView),
+    ProjectionSpec(ClaimsProjection, SQLiteClaimsView, PostgresClaimsView),
+    ProjectionSpec(ReportsProjection, SQLiteReportsView, PostgresReportsView),
 )
 
 
@@ -74,6 +82,18 @@ class Runtime:
     def ledger(self) -> LedgerView:
         view = self.projections[LedgerProjection.name].view
         assert isinstance(view, LedgerView)
+        return view
+
+    @property
+    def claims(self) -> ClaimsView:
+        view = self.projections[ClaimsProjection.name].view
+        assert isinstance(view, ClaimsView)
+        return view
+
+    @property
+    def reports(self) -> ReportsView:
+        view = self.projections[ReportsProjection.name].view
+        assert isinstance(view, ReportsView)
         return view
 
     def reads_of(self, projection_name: str) -> ReadYourWrites:

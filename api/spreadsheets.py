@@ -28,6 +28,7 @@ class CellKind(StrEnum):
     TEXT = "text"
     YUAN = "yuan"
     INTEGER = "integer"
+    NUMBER = "number"
     DATE = "date"
     DATETIME = "datetime"
 
@@ -106,6 +107,9 @@ def _xlsx_cell(worksheet: Worksheet, column: Column, value: Any) -> Any:
             cell.number_format = "#,##0.00"
         case CellKind.INTEGER:
             cell = WriteOnlyCell(worksheet, value=int(value))
+        case CellKind.NUMBER:
+            cell = WriteOnlyCell(worksheet, value=float(value))
+            cell.number_format = "0.00"
         case CellKind.DATE:
             day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
             cell = WriteOnlyCell(worksheet, value=day)  # type: ignore[arg-type]

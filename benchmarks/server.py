@@ -36,7 +36,7 @@ def free_port() -> int:
 
 @contextmanager
 def served(
-    settings: Settings, *, separate_worker: bool = False, timeout: float = 60
+    settings: Settings, *, separate_worker: bool = False, timeout: float = 180
 ) -> Iterator[str]:
     """The base URL of a running `nuanxin serve` on `settings`: projections in-process, or
     in a separate `nuanxin projections run` worker."""

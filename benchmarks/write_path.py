@@ -91,9 +91,9 @@ def round_trips_through_a_separate_worker(postgres_url: str, count: int) -> dict
     try:
         with served(settings, separate_worker=True) as base:
             api = f"{base}/api/v1"
-            trips, post_times, read_times = _round_trips(
-                api, headers, _families(api, headers), count
-            )
+            families = _families(api, headers)
+            _wait_for_the_worker(api, headers, families[-1])
+            trips, post_times, read_times = _round_trips(api, headers, families, count)
     finally:
         drop_workspace(settings)
     return {
@@ -101,6 +101,15 @@ def round_trips_through_a_separate_worker(postgres_url: str, count: int) -> dict
         "post_p50_ms": round(_median(post_times) * 1000, 3),
         "read_p50_ms": round(_median(read_times) * 1000, 3),
     }
+
+
+def _wait_for_the_worker(api: str, headers: dict[str, str], family_id: str) -> None:
+    """The worker process may still be starting: a read answers 503 until it has caught up."""
+    deadline = time.monotonic() + 180
+    while httpx.get(f"{api}/families/{family_id}/timeline", headers=headers, timeout=30).is_error:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the projection worker did not catch up")
+        time.sleep(0.1)
 
 
 def _workspace_with_a_caseworker(postgres_url: str | None) -> tuple[Settings, dict[str, str]]:

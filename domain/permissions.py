@@ -23,7 +23,15 @@ class Action(StrEnum):
     SEAL_LEDGER = "seal the ledger (with the auditors' key)"
     READ_SEALS = "read the ledger's seals"
     EXPORT_LEDGER = "export the ledger as an audit bundle"
+    READ_REPORTS = "read reports"
     READ_ACCESS_LOG = "read the log of who read which family's personal data"
+    READ_CLAIMS = "read claims, policies and rules"
+    SUBMIT_CLAIMS = "submit claims"
+    ENROL_POLICIES = "enrol members in insurance policies"
+    DECIDE_CLAIMS = "approve or reject claims"
+    PAY_CLAIMS = "pay claims"
+    CANCEL_CLAIMS = "cancel claims"
+    MANAGE_RULES = "add versions of the rules"
 
 
 _EVERYONE = frozenset(Role)
@@ -41,7 +49,18 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SEAL_LEDGER: frozenset({Role.AUDITOR}),
     Action.EXPORT_LEDGER: frozenset({Role.AUDITOR}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
+    # Caseworkers too: the 双岗联系人 of a township works from its overdue list. Region scope
+    # keeps every report to the caller's subtree; auditors and admins see contacts masked.
+    Action.READ_REPORTS: _EVERYONE,
     Action.READ_ACCESS_LOG: frozenset({Role.ADMIN}),
+    Action.READ_CLAIMS: _EVERYONE,
+    Action.SUBMIT_CLAIMS: frozenset({Role.CASEWORKER}),
+    Action.ENROL_POLICIES: frozenset({Role.CASEWORKER}),
+    Action.DECIDE_CLAIMS: frozenset({Role.SUPERVISOR}),
+    Action.PAY_CLAIMS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # The submitter may cancel their own claim; any supervisor of the region may cancel one.
+    Action.CANCEL_CLAIMS: frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+    Action.MANAGE_RULES: frozenset({Role.ADMIN}),
 }
 """Every action has a row: a new action without one fails `roles_allowed_to` loudly."""
 

@@ -14,6 +14,7 @@ class PersonalData(StrEnum):
     PHONE = "phone"
     ADDRESS = "address"
     BIRTH_DATE = "birth_date"
+    HEALTH = "health"
 
 
 # The last administrative unit an address names: what stays of it when masked.
@@ -58,3 +59,6 @@ def masked(kind: PersonalData, value: Any) -> Any:
             return mask_phone(text)
         case PersonalData.ADDRESS:
             return mask_address(text)
+        case PersonalData.HEALTH:
+            # A hospital or an accident says too much about a person: nothing of it stays.
+            return "***"

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # This many failed authentications from one address within the window answer 429.
     auth_failure_limit: int = 10
     auth_failure_window: float = 60.0
+    # The scorecard's weights and targets per indicator, as JSON objects merged over the
+    # defaults of `domain.scorecard`, e.g. '{"budget_execution": 30}'.
+    scorecard_weights: dict[str, float] = {}
+    scorecard_targets: dict[str, float] = {}
     # /readyz answers 503 while a view is more than this many events behind the log.
     ready_max_lag: NonNegativeInt = 1000
 

@@ -10,7 +10,9 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
 
+from projections.claims_sql import SQLClaimsView
 from projections.ledger_sql import SQLLedgerView
+from projections.reports_sql import SQLReportsView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
 
@@ -70,4 +72,20 @@ class SQLiteLedgerView(SQLLedgerView, SQLiteViewRecorder):  # type: ignore[misc]
 
 
 class PostgresLedgerView(SQLLedgerView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteClaimsView(SQLClaimsView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresClaimsView(SQLClaimsView, PostgresViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class SQLiteReportsView(SQLReportsView, SQLiteViewRecorder):  # type: ignore[misc]
+    pass
+
+
+class PostgresReportsView(SQLReportsView, PostgresViewRecorder):  # type: ignore[misc]
     pass

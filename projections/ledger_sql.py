@@ -60,6 +60,9 @@ class SQLLedgerView(SQLView, LedgerView):
                 "ON {t}ledger_entries (account_id, occurred_on, position)",
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_date "
                 "ON {t}ledger_entries (occurred_on, position)",
+                # The reports' drill-downs look up the postings of given transfers.
+                "CREATE INDEX IF NOT EXISTS ledger_entries_by_transfer "
+                "ON {t}ledger_entries (transfer_id)",
                 "CREATE TABLE IF NOT EXISTS {t}ledger_transfers (transfer_id TEXT PRIMARY KEY, "
                 "kind TEXT NOT NULL, memo TEXT NOT NULL, cause TEXT NOT NULL, "
                 "occurred_on TEXT NOT NULL, state TEXT NOT NULL, reverses TEXT, "

@@ -19,6 +19,7 @@ from domain.service import ServiceRecord
 from domain.values import FamilyCategory, FamilyStatus, Relation
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
 from projections.sealing import Sealer
+from projections.timeline_claims import CLAIM_DESCRIBERS
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -384,6 +385,7 @@ DESCRIBERS: dict[type[Any], Describer] = {
     getattr(ServiceRecord, "Recorded"): _service_recorded,
     getattr(ServiceRecord, "Corrected"): _service_corrected,
     getattr(ServiceRecord, "Voided"): _service_voided,
+    **CLAIM_DESCRIBERS,
 }
 """The events a timeline shows (the library defines event classes at run time, hence getattr)."""
 

@@ -40,6 +40,12 @@ BUSINESS_DATE_FIELDS = (
     "reopened_on",
     "transferred_on",
     "added_on",
+    "submitted_on",
+    "approved_on",
+    "rejected_on",
+    "paid_on",
+    "cancelled_on",
+    "enrolled_on",
 )
 
 
@@ -120,7 +126,8 @@ def test_summary_counts_match_the_stored_events(
     # A caseworker per township, the county supervisor, finance officer and auditor.
     assert summary.users_created == counts["User.Created"] == summary.townships + 3
     funds = [e for e in events if event_name(e) == "Account.Opened" and str(e.kind) == "fund"]
-    assert summary.funds == len(funds) == summary.townships + 1
+    # The warm-heart funds of the county and its townships, and one of each claim programme.
+    assert summary.funds == len(funds) == summary.townships + 1 + 4
     paid = sum(e.amount_fen for e in events if event_name(e) == "Transfer.Recorded"
                and str(e.kind) == "service_payment")  # fmt: skip
     assert summary.cash_paid_fen == paid > 0
@@ -138,6 +145,17 @@ def test_summary_counts_match_the_stored_events(
         summary.reopened_families,
     ):
         assert count > 0
+
+
+def test_the_demo_has_policies_and_claims_in_every_state(
+    loaded: tuple[Nuanxin, DemoSummary, list[Any]],
+) -> None:
+    _, summary, events = loaded
+    counts = Counter(event_name(e) for e in events)
+    assert summary.policies == counts["InsurancePolicy.Enrolled"] > 0
+    assert set(summary.claims) == {"submitted", "approved", "rejected", "paid", "cancelled"}
+    assert sum(summary.claims.values()) == counts["Claim.Submitted"]
+    assert summary.claims["paid"] == counts["Claim.Paid"]
 
 
 def test_festival_visits_fall_in_the_days_before_the_lunar_festivals(

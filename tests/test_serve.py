@@ -81,7 +81,7 @@ def test_a_served_service_records_a_visit_and_shows_it_on_the_timeline_at_once(
     assert {e["event"] for e in entries} == {"FamilyRegistered", "ServiceRecorded"}
     ready = httpx.get(f"{base}/readyz").json()
     assert ready["status"] == "ready"
-    assert set(ready["projections"]) == {"timeline", "ledger"}
+    assert set(ready["projections"]) == {"timeline", "ledger", "claims", "reports"}
 
 
 def test_serve_logs_the_url_it_listens_on(settings: Settings) -> None:

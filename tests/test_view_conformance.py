@@ -1,5 +1,5 @@
 """Every view honours the library's tracking-recorder contract on both backends, and the
-timeline rebuilt from zero is the timeline that was projected live."""
+timeline and the claims queue rebuilt from zero are what was projected live."""
 
 from __future__ import annotations
 
@@ -20,13 +20,20 @@ from api.runtime import PROJECTIONS, Runtime
 from infrastructure.persistence import ensure_postgres_schema, view_environment
 from infrastructure.settings import Settings
 from projections.backends import (
+    PostgresClaimsView,
     PostgresLedgerView,
+    PostgresReportsView,
     PostgresTimelineView,
+    SQLiteClaimsView,
     SQLiteLedgerView,
+    SQLiteReportsView,
     SQLiteTimelineView,
 )
+from projections.claims import ClaimsProjection
 from projections.ledger import LedgerProjection
+from projections.reports import ReportsProjection
 from projections.timeline import TimelineProjection
+from tests.claim_steps import CLAIMS, approved, county, nursing_claim, submitted
 from tests.conftest import POSTGRES_URL, TEST_CIPHER_KEY, drop_schema, postgres_unavailable_reason
 from tests.steps import FAMILIES, SERVICES, record_service, register_family, timeline
 
@@ -117,11 +124,39 @@ class TestPostgresLedgerView(PostgresViewConformance):
     view_class = PostgresLedgerView
 
 
+class TestSQLiteClaimsView(SQLiteViewConformance):
+    __test__ = True
+    projection_name = ClaimsProjection.name
+    view_class = SQLiteClaimsView
+
+
+class TestPostgresClaimsView(PostgresViewConformance):
+    __test__ = True
+    projection_name = ClaimsProjection.name
+    view_class = PostgresClaimsView
+
+
+class TestSQLiteReportsView(SQLiteViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = SQLiteReportsView
+
+
+class TestPostgresReportsView(PostgresViewConformance):
+    __test__ = True
+    projection_name = ReportsProjection.name
+    view_class = PostgresReportsView
+
+
 CONFORMANCE_SUITES: list[type[SQLiteViewConformance] | type[PostgresViewConformance]] = [
     TestSQLiteTimelineView,
     TestPostgresTimelineView,
     TestSQLiteLedgerView,
     TestPostgresLedgerView,
+    TestSQLiteClaimsView,
+    TestPostgresClaimsView,
+    TestSQLiteReportsView,
+    TestPostgresReportsView,
 ]
 
 
@@ -172,3 +207,24 @@ def test_a_timeline_rebuilt_from_zero_is_the_timeline_projected_live(
     assert client.get(FAMILIES, headers=caseworker).json() == live_list
     head = runtime.app.recorder.max_notification_id()
     assert runtime.timeline.max_tracking_id(runtime.app.name) == head
+
+
+def test_a_claims_queue_rebuilt_from_zero_is_the_queue_projected_live(
+    client: TestClient,
+    runtime: Runtime,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    supervisor: dict[str, str],
+) -> None:
+    c = county(client, admin, caseworker)
+    first = submitted(client, caseworker, c.family_id, nursing_claim(c.head_id, c.nursing_fund))
+    submitted(client, caseworker, c.family_id, nursing_claim(c.spouse_id, c.nursing_fund))
+    approved(client, supervisor, first["id"])
+    live = client.get(CLAIMS, headers=supervisor).json()
+    runtime.runners[ClaimsProjection.name].stop()  # no live runner racing the rebuild
+
+    runtime.claims.clear(runtime.app.name)
+    runtime.runner_for(ClaimsProjection.name).catch_up()
+
+    assert client.get(CLAIMS, headers=supervisor).json() == live
+    assert sorted(item["status"] for item in live["items"]) == ["approved", "submitted"]

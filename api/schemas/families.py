@@ -256,6 +256,12 @@ class CaseOrServiceEntry(TimelineEntryFields):
         "ServiceRecorded",
         "ServiceCorrected",
         "ServiceVoided",
+        "ClaimSubmitted",
+        "ClaimApproved",
+        "ClaimRejected",
+        "ClaimPaid",
+        "ClaimCancelled",
+        "PolicyEnrolled",
     ]
     details: dict[str, Any]
 

@@ -14,3 +14,5 @@ Address = Annotated[str, PersonalData.ADDRESS]
 BirthDate = Annotated[
     dt.date | None, PersonalData.BIRTH_DATE
 ]  # None where withheld: it is the masked middle of the resident ID
+HealthDetail = Annotated[str | None, PersonalData.HEALTH]
+"""A hospital, an accident: health details, withheld from those who may not see them."""

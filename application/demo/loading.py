@@ -14,6 +14,7 @@ from uuid import UUID
 
 from application.app import Nuanxin
 from application.demo.catalogue import COUNTY_CODE, COUNTY_NAME
+from application.demo.claims import ClaimActors, load_claims_year
 from application.demo.plan import (
     AddMember,
     AssignContacts,
@@ -83,6 +84,9 @@ class DemoSummary:
     funds: int
     cash_paid_fen: int
     users: tuple[DemoUser, ...]
+    policies: int = 0
+    claims: dict[str, int] = field(default_factory=dict)
+    """Claims by the status they reached: submitted, approved, rejected, paid, cancelled."""
 
     @property
     def users_created(self) -> int:
@@ -111,21 +115,36 @@ def load_demo_county(
         )
         users.append(user)
         principals[township.code] = app.authenticate(user.token)
-    users.append(
-        _add_demo_user(app, county.supervisor_name, Role.SUPERVISOR, COUNTY_CODE, COUNTY_NAME)
+    supervisor = _add_demo_user(
+        app, county.supervisor_name, Role.SUPERVISOR, COUNTY_CODE, COUNTY_NAME
     )
+    users.append(supervisor)
 
     township_funds = _fund_the_county(app, county, users)
     tally = _Tally()
     total = len(county.families)
     if progress:
         progress(0, total)
+    family_ids: list[UUID] = []
     for done, plan in enumerate(county.families, start=1):
-        _load_family(
-            app, principals[plan.township.code], plan, tally, township_funds[plan.township.code]
+        family_ids.append(
+            _load_family(
+                app, principals[plan.township.code], plan, tally, township_funds[plan.township.code]
+            )
         )
         if progress:
             progress(done, total)
+    finance = next(user for user in users if user.role == Role.ADMIN)
+    claims = load_claims_year(
+        app,
+        family_ids,
+        ClaimActors(
+            caseworkers=principals,
+            supervisor=app.authenticate(supervisor.token),
+            finance=app.authenticate(finance.token),
+        ),
+        seed=seed,
+    )
 
     return DemoSummary(
         county_code=COUNTY_CODE,
@@ -144,9 +163,11 @@ def load_demo_county(
         transferred_families=tally.transferred_families,
         closed_families=tally.closed_families,
         reopened_families=tally.reopened_families,
-        funds=len(township_funds) + 1,
+        funds=len(township_funds) + 1 + claims.funds,
         cash_paid_fen=tally.cash_paid_fen,
         users=tuple(users),
+        policies=claims.policies,
+        claims=dict(sorted(claims.claims.items())),
     )
 
 
@@ -235,7 +256,7 @@ def _round_up(fen: int, unit: int) -> int:
 
 def _load_family(
     app: Nuanxin, principal: Principal, plan: FamilyPlan, tally: _Tally, fund_id: UUID
-) -> None:
+) -> UUID:
     body = app.register_family(
         principal,
         region_code=plan.village.code,
@@ -318,3 +339,4 @@ def _load_family(
             case ReopenFamily():
                 app.reopen_family(principal, family_id, reason=step.reason, reopened_on=step.on)
                 tally.reopened_families += 1
+    return family_id

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 Cause = dict[str, str]
 """What a transfer was made for, for the journal's link: {"type": "receipt" | "allocation" |
-"service" | "claim", "id": ...} plus whatever else names it (a receipt's reference)."""
+"service" | "claim" | "policy", "id": ...} plus whatever else names it (a receipt's reference)."""
 
 
 class FundSource(StrEnum):
@@ -38,6 +38,8 @@ class TransferKind(StrEnum):
     ALLOCATION = "allocation"
     SERVICE_PAYMENT = "service_payment"
     CLAIM_PAYMENT = "claim_payment"
+    PREMIUM = "premium"
+    INSURER_PAYMENT = "insurer_payment"
     REVERSAL = "reversal"
 
 
@@ -79,4 +81,8 @@ TRANSFER_ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
     TransferKind.ALLOCATION: (AccountKind.FUND, AccountKind.FUND),
     TransferKind.SERVICE_PAYMENT: (AccountKind.FUND, AccountKind.BENEFICIARY),
     TransferKind.CLAIM_PAYMENT: (AccountKind.FUND, AccountKind.BENEFICIARY),
+    # An insurance premium leaves a fund for the insurer; the insurer pays claims on it
+    # straight to the family, and the ledger records both.
+    TransferKind.PREMIUM: (AccountKind.FUND, AccountKind.EXTERNAL),
+    TransferKind.INSURER_PAYMENT: (AccountKind.EXTERNAL, AccountKind.BENEFICIARY),
 }

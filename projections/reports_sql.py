@@ -1,0 +1,345 @@
+"""The reports view's SQL, written once for SQLite and PostgreSQL.
+
+Region filters are text ranges (`region_code >= prefix AND < prefix + '~'`), which both
+backends answer from an index whatever their LIKE collation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from projections.reports import (
+    SPECIAL_CATEGORIES,
+    CoverageFigures,
+    FamilyFacts,
+    FamilyFactsPage,
+    PaymentPage,
+    ReportChanges,
+    ReportsView,
+    RowChange,
+    ServiceFigures,
+    ServiceFilter,
+)
+from projections.sql import Cursor, SQLView, Statement, execute_in_runs
+
+CREATE_TABLES = (
+    "CREATE TABLE IF NOT EXISTS {t}report_families (family_id TEXT PRIMARY KEY, "
+    "region_code TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, "
+    "registered_on TEXT NOT NULL, closed_on TEXT, contacts_on TEXT, doctor_signed_on TEXT, "
+    "doctor_expires_on TEXT, green_channel_on TEXT, last_service_on TEXT, "
+    "position BIGINT NOT NULL)",
+    # Covering: coverage counts a region's families from the index alone.
+    "CREATE INDEX IF NOT EXISTS report_families_by_region ON {t}report_families "
+    "(region_code, category, status, registered_on, closed_on, contacts_on, doctor_signed_on, "
+    "doctor_expires_on, green_channel_on, last_service_on, family_id)",
+    "CREATE INDEX IF NOT EXISTS report_families_by_last_service "
+    "ON {t}report_families (status, last_service_on, position)",
+    "CREATE TABLE IF NOT EXISTS {t}report_services (service_id TEXT PRIMARY KEY, "
+    "family_id TEXT NOT NULL, region_code TEXT NOT NULL, kind TEXT NOT NULL, "
+    "occasion TEXT NOT NULL, occurred_on TEXT NOT NULL, cash_fen BIGINT NOT NULL, "
+    "goods_fen BIGINT NOT NULL, transfer_id TEXT, voided INTEGER NOT NULL, "
+    "corrections INTEGER NOT NULL, position BIGINT NOT NULL)",
+    # Covering: a report over a province reads the index alone.
+    "CREATE INDEX IF NOT EXISTS report_services_by_region ON {t}report_services "
+    "(region_code, occurred_on, voided, family_id, cash_fen, goods_fen, kind, occasion)",
+    "CREATE INDEX IF NOT EXISTS report_services_by_family ON {t}report_services "
+    "(family_id, kind, voided, occurred_on)",
+    "CREATE TABLE IF NOT EXISTS {t}report_policies (policy_id TEXT PRIMARY KEY, "
+    "family_id TEXT NOT NULL, programme TEXT NOT NULL, starts_on TEXT NOT NULL, "
+    "ends_on TEXT NOT NULL, position BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS report_policies_by_family "
+    "ON {t}report_policies (family_id, programme, starts_on)",
+    "CREATE TABLE IF NOT EXISTS {t}report_claims (claim_id TEXT PRIMARY KEY, "
+    "family_id TEXT NOT NULL, region_code TEXT NOT NULL, kind TEXT NOT NULL, "
+    "submitted_on TEXT NOT NULL, days_to_decide INTEGER, position BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS report_claims_by_region "
+    "ON {t}report_claims (region_code, submitted_on)",
+)
+
+EARLIEST = "0000-01-01"
+"""Before every ISO date: a period without a start."""
+
+IN_REGION = "{a}region_code >= :region_low AND {a}region_code < :region_high"
+
+SERVICES_COUNTED = (
+    IN_REGION.format(a="s.") + " AND s.voided = 0 AND s.occurred_on >= :date_from "
+    "AND s.occurred_on <= :date_to"
+)
+
+FAMILIES_COUNTED = (
+    IN_REGION.format(a="f.")
+    + " AND f.category IN ("
+    + ", ".join(f"'{category}'" for category in SPECIAL_CATEGORIES)
+    + ") AND f.registered_on <= :as_of "
+    "AND (f.status = 'open' OR f.closed_on > :as_of)"
+)
+
+_VISITS = (
+    "FROM {t}report_services s WHERE s.family_id = f.family_id AND s.kind = 'visit' "
+    "AND s.voided = 0 AND s.occurred_on <= :as_of AND s.occurred_on >= "
+)
+
+MEASURE_CONDITIONS = {
+    "with_contacts": "f.contacts_on <= :as_of",
+    "with_family_doctor": "f.doctor_signed_on <= :as_of AND f.doctor_expires_on >= :as_of",
+    "with_green_channel": "f.green_channel_on <= :as_of",
+    "insured": (
+        "EXISTS (SELECT 1 FROM {t}report_policies p WHERE p.family_id = f.family_id "
+        "AND p.programme = 'nursing_subsidy' AND p.starts_on <= :as_of AND p.ends_on >= :as_of)"
+    ),
+    "visited_90d": f"EXISTS (SELECT 1 {_VISITS}:quarter_start)",
+    "visited_4_in_365d": f"(SELECT COUNT(*) {_VISITS}:year_start) >= 4",
+}
+"""What each coverage measure asks of an open special family on `as_of`. A visit is a service
+of kind `visit`; "within 90 days" includes the day 90 days before."""
+
+
+def region_range(prefix: str) -> dict[str, str]:
+    # "~" sorts after every digit, so the range holds exactly the codes under the prefix.
+    return {"region_low": prefix, "region_high": prefix + "~"}
+
+
+def service_params(query: ServiceFilter) -> dict[str, Any]:
+    return {
+        **region_range(query.region_prefix),
+        "date_from": query.date_from.isoformat() if query.date_from else EARLIEST,
+        "date_to": query.date_to.isoformat(),
+        "occasion": query.occasion,
+        "kind": query.kind,
+    }
+
+
+def service_conditions(query: ServiceFilter) -> str:
+    return (
+        SERVICES_COUNTED
+        + (" AND s.occasion = :occasion" if query.occasion else "")
+        + (" AND s.kind = :kind" if query.kind else "")
+    )
+
+
+def coverage_params(prefix: str, as_of: dt.date) -> dict[str, Any]:
+    return {
+        **region_range(prefix),
+        "as_of": as_of.isoformat(),
+        "quarter_start": (as_of - dt.timedelta(days=90)).isoformat(),
+        "year_start": (as_of - dt.timedelta(days=365)).isoformat(),
+    }
+
+
+def _counted(condition: str) -> str:
+    # SUM(CASE ...) rather than SUM(condition): PostgreSQL does not sum booleans.
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _change_statement(change: RowChange) -> Statement:
+    params = {**change.key, **change.values}
+    if change.is_new:
+        columns = ", ".join(params)
+        values = ", ".join(f":{name}" for name in params)
+        return f"INSERT INTO {{t}}{change.table} ({columns}) VALUES ({values})", params
+    assignments = [f"{name} = :{name}" for name in change.values]
+    assignments += [f"{name} = {name} + 1" for name in change.increments]
+    where = " AND ".join(f"{name} = :{name}" for name in change.key)
+    return f"UPDATE {{t}}{change.table} SET {', '.join(assignments)} WHERE {where}", params
+
+
+REFRESH_LAST_SERVICE = (
+    "UPDATE {t}report_families SET last_service_on = (SELECT MAX(s.occurred_on) "
+    "FROM {t}report_services s WHERE s.family_id = {t}report_families.family_id "
+    "AND s.voided = 0) WHERE family_id = (SELECT family_id FROM {t}report_services "
+    "WHERE service_id = :service_id)"
+)
+
+
+class SQLReportsView(SQLView, ReportsView):
+    tables = ("report_families", "report_services", "report_policies", "report_claims")
+
+    def create_statements(self) -> list[str]:
+        return [self.dialect(statement) for statement in CREATE_TABLES]
+
+    def apply(self, changes: ReportChanges, tracking: Tracking) -> None:
+        statements = [_change_statement(change) for change in changes.rows]
+        statements += [
+            (REFRESH_LAST_SERVICE, {"service_id": service_id})
+            for service_id in sorted(changes.changed_services)
+        ]
+
+        def rows(cursor: Cursor) -> None:
+            execute_in_runs(cursor, [(self.dialect(text), params) for text, params in statements])
+
+        self.write(rows, tracking)
+
+    def _select(self, statement: str, params: dict[str, Any]) -> list[Any]:
+        with self.read() as cursor:
+            cursor.execute(self.dialect(statement), params)
+            return list(cursor.fetchall())
+
+    def _count(self, statement: str, params: dict[str, Any]) -> int:
+        return int(self._select(statement, params)[0]["total"])
+
+    def service_figures(self, query: ServiceFilter, group_length: int) -> list[ServiceFigures]:
+        rows = self._select(
+            f"SELECT {_group(group_length, 's.')} AS code, "
+            "COUNT(DISTINCT s.family_id) AS households, COUNT(*) AS services, "
+            "COALESCE(SUM(s.cash_fen), 0) AS cash, COALESCE(SUM(s.goods_fen), 0) AS goods "
+            f"FROM {{t}}report_services s WHERE {service_conditions(query)} "
+            "GROUP BY 1 ORDER BY 1",
+            service_params(query),
+        )
+        return [
+            ServiceFigures(
+                region_code=row["code"],
+                households=int(row["households"]),
+                services=int(row["services"]),
+                cash_fen=int(row["cash"]),
+                goods_fen=int(row["goods"]),
+            )
+            for row in rows
+        ]
+
+    def served_families(self, query: ServiceFilter, limit: int, offset: int) -> FamilyFactsPage:
+        params = service_params(query) | {"limit": limit, "offset": offset}
+        conditions = service_conditions(query)
+        total = self._count(
+            "SELECT COUNT(DISTINCT s.family_id) AS total "
+            f"FROM {{t}}report_services s WHERE {conditions}",
+            params,
+        )
+        rows = self._select(
+            "SELECT f.family_id, f.region_code, f.category, f.status, f.last_service_on, "
+            "served.services, served.cash, served.goods FROM (SELECT s.family_id, "
+            "COUNT(*) AS services, SUM(s.cash_fen) AS cash, SUM(s.goods_fen) AS goods "
+            f"FROM {{t}}report_services s WHERE {conditions} GROUP BY s.family_id) served "
+            "JOIN {t}report_families f ON f.family_id = served.family_id "
+            "ORDER BY f.region_code, f.position LIMIT :limit OFFSET :offset",
+            params,
+        )
+        return FamilyFactsPage([_facts(row, served=True) for row in rows], total)
+
+    def service_payments(self, query: ServiceFilter, limit: int, offset: int) -> PaymentPage:
+        conditions = f"{service_conditions(query)} AND s.transfer_id IS NOT NULL"
+        params = service_params(query) | {"limit": limit, "offset": offset}
+        summary = self._select(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(s.cash_fen), 0) AS amount "
+            f"FROM {{t}}report_services s WHERE {conditions}",
+            params,
+        )[0]
+        rows = self._select(
+            f"SELECT s.transfer_id, s.service_id FROM {{t}}report_services s WHERE {conditions} "
+            "ORDER BY s.position LIMIT :limit OFFSET :offset",
+            params,
+        )
+        return PaymentPage(
+            payments=[(row["transfer_id"], row["service_id"]) for row in rows],
+            total=int(summary["total"]),
+            amount_fen=int(summary["amount"]),
+        )
+
+    def coverage_figures(
+        self, region_prefix: str, as_of: dt.date, group_length: int
+    ) -> list[CoverageFigures]:
+        measures = ", ".join(
+            f"{_counted(condition)} AS {name}" for name, condition in MEASURE_CONDITIONS.items()
+        )
+        rows = self._select(
+            f"SELECT {_group(group_length, 'f.')} AS code, COUNT(*) AS families, "
+            f"{measures} FROM {{t}}report_families f WHERE {FAMILIES_COUNTED} "
+            "GROUP BY 1 ORDER BY 1",
+            coverage_params(region_prefix, as_of),
+        )
+        return [
+            CoverageFigures(
+                region_code=row["code"],
+                families=int(row["families"]),
+                counts={name: int(row[name]) for name in MEASURE_CONDITIONS},
+            )
+            for row in rows
+        ]
+
+    def covered_families(
+        self, region_prefix: str, as_of: dt.date, measure: str | None, limit: int, offset: int
+    ) -> FamilyFactsPage:
+        conditions = FAMILIES_COUNTED + (f" AND {MEASURE_CONDITIONS[measure]}" if measure else "")
+        params = coverage_params(region_prefix, as_of) | {"limit": limit, "offset": offset}
+        total = self._count(
+            f"SELECT COUNT(*) AS total FROM {{t}}report_families f WHERE {conditions}", params
+        )
+        rows = self._select(
+            "SELECT f.family_id, f.region_code, f.category, f.status, f.last_service_on "
+            f"FROM {{t}}report_families f WHERE {conditions} "
+            "ORDER BY f.region_code, f.position LIMIT :limit OFFSET :offset",
+            params,
+        )
+        return FamilyFactsPage([_facts(row) for row in rows], total)
+
+    def overdue_families(
+        self, region_prefix: str, served_since: dt.date, limit: int, offset: int
+    ) -> FamilyFactsPage:
+        conditions = (
+            IN_REGION.format(a="f.")
+            + " AND f.status = 'open' AND f.category IN ("
+            + ", ".join(f"'{category}'" for category in SPECIAL_CATEGORIES)
+            + ") AND (f.last_service_on IS NULL OR f.last_service_on < :served_since)"
+        )
+        params = region_range(region_prefix) | {
+            "served_since": served_since.isoformat(),
+            "limit": limit,
+            "offset": offset,
+        }
+        total = self._count(
+            f"SELECT COUNT(*) AS total FROM {{t}}report_families f WHERE {conditions}", params
+        )
+        rows = self._select(
+            "SELECT f.family_id, f.region_code, f.category, f.status, f.last_service_on "
+            f"FROM {{t}}report_families f WHERE {conditions} ORDER BY "
+            "CASE WHEN f.last_service_on IS NULL THEN 0 ELSE 1 END, f.last_service_on, "
+            "f.position LIMIT :limit OFFSET :offset",
+            params,
+        )
+        return FamilyFactsPage([_facts(row) for row in rows], total)
+
+    def visits_by_region(self, region_prefix: str, year: int, group_length: int) -> dict[str, int]:
+        rows = self._select(
+            f"SELECT {_group(group_length, 's.')} AS code, COUNT(*) AS visits "
+            f"FROM {{t}}report_services s WHERE {SERVICES_COUNTED} AND s.kind = 'visit' "
+            "GROUP BY 1",
+            region_range(region_prefix) | _year_params(year),
+        )
+        return {row["code"]: int(row["visits"]) for row in rows}
+
+    def claims_decided(
+        self, region_prefix: str, year: int, group_length: int, decide_within: int
+    ) -> dict[str, tuple[int, int]]:
+        rows = self._select(
+            f"SELECT {_group(group_length, 'c.')} AS code, COUNT(*) AS submitted, "
+            f"{_counted('c.days_to_decide <= :decide_within')} AS decided "
+            f"FROM {{t}}report_claims c WHERE {IN_REGION.format(a='c.')} "
+            "AND c.submitted_on >= :date_from AND c.submitted_on <= :date_to GROUP BY 1",
+            region_range(region_prefix) | _year_params(year) | {"decide_within": decide_within},
+        )
+        return {row["code"]: (int(row["decided"]), int(row["submitted"])) for row in rows}
+
+
+def _group(length: int, alias: str) -> str:
+    """The region group of a row: the first `length` digits of its code (an int, inlined so
+    that the SELECT and the GROUP BY are one expression to PostgreSQL)."""
+    return f"SUBSTR({alias}region_code, 1, {int(length)})"
+
+
+def _year_params(year: int) -> dict[str, str]:
+    return {"date_from": f"{year:04d}-01-01", "date_to": f"{year:04d}-12-31"}
+
+
+def _facts(row: Any, *, served: bool = False) -> FamilyFacts:
+    return FamilyFacts(
+        family_id=row["family_id"],
+        region_code=row["region_code"],
+        category=row["category"],
+        status=row["status"],
+        last_service_on=row["last_service_on"],
+        services=int(row["services"]) if served else 0,
+        cash_fen=int(row["cash"]) if served else 0,
+        goods_fen=int(row["goods"]) if served else 0,
+    )
