@@ -34,7 +34,13 @@ def projected_fund_postings(runtime: Runtime) -> tuple[int, dict[UUID, int]] | N
 
 
 def verify_with_views(
-    runtime: Runtime, *, wait_for_views: bool, progress: Progress | None = None
+    runtime: Runtime,
+    *,
+    wait_for_views: bool,
+    progress: Progress | None = None,
+    public_key: str | None = None,
+    expect_seal: str | None = None,
+    scope: str = "",
 ) -> VerifyReport:
     """The whole ledger verified from the stored events, and the ledger view's balances
     checked against them. Serving, the view is first brought up to date; from the command
@@ -45,7 +51,13 @@ def verify_with_views(
         with contextlib.suppress(ProjectionLagError):
             runtime.reads_of(LedgerProjection.name).wait_until_current()
     snapshot = projected_fund_postings(runtime)
-    if snapshot is None:
-        return verify_ledger(runtime.app, progress=progress)
-    position, postings = snapshot
-    return verify_ledger(runtime.app, postings, projected_at=position, progress=progress)
+    position, postings = snapshot if snapshot is not None else (None, None)
+    return verify_ledger(
+        runtime.app,
+        postings,
+        projected_at=position,
+        progress=progress,
+        public_key=public_key,
+        expect_seal=expect_seal,
+        scope=scope,
+    )

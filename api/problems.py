@@ -25,6 +25,7 @@ from domain.errors import (
     DomainError,
     DuplicateResidentError,
     InvalidValueError,
+    NotAllowedError,
     NotFoundError,
     RuleViolatedError,
 )
@@ -41,6 +42,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnauthenticatedError, 401, "Not authenticated"),
     (TooManyFailedAuthenticationsError, 429, "Too many failed authentications"),
     (PermissionDeniedError, 403, "Not allowed"),
+    (NotAllowedError, 403, "Not allowed"),
     (NotAllowedOnThisClaimError, 403, "Not allowed"),
     (NotFoundError, 404, "Not found"),
     (VersionMismatchError, 412, "Version mismatch"),

@@ -19,6 +19,7 @@ from domain.ledger.operations import (
     void_pending_transfer,
 )
 from domain.ledger.rules import (
+    a_pending_transfer_is_settled_by_another_user_covering_its_source,
     transfer_needs_two_different_funds,
     visit_cash_comes_from_a_warm_heart_fund_covering_the_family,
 )
@@ -212,6 +213,9 @@ class LedgerCommands(NuanxinBase):
 
         def decide() -> Decision:
             transfer, source, target = self._pending_parts(principal, transfer_id)
+            a_pending_transfer_is_settled_by_another_user_covering_its_source(
+                transfer, source, settler_id=principal.user_id, settler_scope=principal.scope
+            )
             post_pending_transfer(transfer, source, target, posted_on=on)
             return [source, target, transfer], transfer_body(transfer)
 
@@ -236,6 +240,9 @@ class LedgerCommands(NuanxinBase):
 
         def decide() -> Decision:
             transfer, source, target = self._pending_parts(principal, transfer_id)
+            a_pending_transfer_is_settled_by_another_user_covering_its_source(
+                transfer, source, settler_id=principal.user_id, settler_scope=principal.scope
+            )
             void_pending_transfer(transfer, source, target, voided_on=on, reason=reason)
             return [source, target, transfer], transfer_body(transfer)
 

@@ -16,6 +16,10 @@ class InvalidValueError(DomainError):
     """A value is malformed: answered as a field-level validation error."""
 
 
+class NotAllowedError(DomainError):
+    """A rule of the domain says this user may not do this (403): segregation of duties, say."""
+
+
 class RuleViolatedError(DomainError):
     """The command conflicts with the case as it stands (409)."""
 

@@ -4,12 +4,32 @@ the same bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+"""One encoder for every hash (what `json.dumps` with these options would build each call)."""
 
 
 def sha256_of_canonical_json(value: Any) -> str:
     """The sha256 (hex) of `value` as JSON with sorted keys, no spaces and ASCII escapes."""
-    encoded = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(value).encode("ascii")).hexdigest()
+
+
+@lru_cache(maxsize=1 << 16)
+def canonical_uuid(value: UUID | str) -> str:
+    """An id in its one text form (lower case, with hyphens), from a UUID or any text form of
+    one; raises ValueError for anything else. Cached: a verifier sees the same ids again and
+    again (accounts, transfers), and parsing them is the costliest part of a hash."""
+    return str(value if isinstance(value, UUID) else UUID(str(value)))
+
+
+@lru_cache(maxsize=1 << 14)
+def canonical_date(value: dt.date | str) -> str:
+    """A business date in its one text form (YYYY-MM-DD); raises ValueError for anything
+    else. Cached, as `canonical_uuid` is."""
+    return dt.date.fromisoformat(str(value)).isoformat()

@@ -20,8 +20,9 @@ class Action(StrEnum):
     MANAGE_FUNDS = "open funds, receive money and move it between funds"
     SETTLE_TRANSFERS = "post or void a pending transfer"
     VERIFY_LEDGER = "verify the ledger"
-    SEAL_LEDGER = "seal the ledger"
+    SEAL_LEDGER = "seal the ledger (with the auditors' key)"
     READ_SEALS = "read the ledger's seals"
+    EXPORT_LEDGER = "export the ledger as an audit bundle"
     READ_REPORTS = "read reports"
     READ_ACCESS_LOG = "read the log of who read which family's personal data"
     READ_CLAIMS = "read claims, policies and rules"
@@ -43,7 +44,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_FUNDS: frozenset({Role.ADMIN}),
     Action.SETTLE_TRANSFERS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.VERIFY_LEDGER: frozenset({Role.AUDITOR, Role.ADMIN}),
-    Action.SEAL_LEDGER: frozenset({Role.ADMIN}),
+    # The seal's private key is the auditors' alone (DESIGN.md section 4): the admins who run
+    # the server must not be able to close a period they could then rewrite.
+    Action.SEAL_LEDGER: frozenset({Role.AUDITOR}),
+    Action.EXPORT_LEDGER: frozenset({Role.AUDITOR}),
     Action.READ_SEALS: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),
     # Caseworkers too: the 双岗联系人 of a township works from its overdue list. Region scope
     # keeps every report to the caller's subtree; auditors and admins see contacts masked.

@@ -20,6 +20,7 @@ from uuid import UUID, uuid4
 import psycopg
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from fastapi.testclient import TestClient
 from psycopg import sql
@@ -34,12 +35,14 @@ from application.audit.checker import LedgerChecker
 from application.audit.records import ENTRY_RECORDED
 from application.audit.replay import replay_balances, replay_ledger
 from application.audit.report import VerifyReport
-from application.audit.seals import LedgerNotVerifiedError, list_seals, seal_ledger
+from application.audit.seals import LedgerNotVerifiedError, list_seals, seal_with_key
+from application.audit.store import stored_records
 from application.audit.verify import verify_ledger
 from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
+from domain.event_chain import GENESIS_HASH, event_chain_hash, log_root_hash, payload_digest
 from domain.ledger.account import Account
 from domain.ledger.operations import (
     open_pending_transfer,
@@ -49,8 +52,9 @@ from domain.ledger.operations import (
 )
 from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import FundSource, Programme, TransferKind
-from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, ledger_root_hash
+from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, SealTerms
 from domain.values import Role
+from infrastructure.seal_keys import public_key_text, sign, signature_verifies
 from infrastructure.settings import Settings
 from projections.ledger import LedgerProjection, LedgerQuery
 from tests.conftest import POSTGRES_URL, UserFactory
@@ -61,8 +65,19 @@ ADMIN_ACTOR = Actor(user_id="admin-1", name="县计生协 财务 王会计", rol
 ADMIN = Principal(user_id="admin-1", name="县计生协 财务 王会计", role=Role.ADMIN, region_code=None)
 AUDITOR = Principal(user_id="auditor-1", name="审计 李审计", role=Role.AUDITOR, region_code=None)
 
+AUDITORS_KEY = Ed25519PrivateKey.generate()
+"""The auditors' seal key for these tests (the private half only ever on the auditor's side)."""
+AUDITORS_PUBLIC_KEY = public_key_text(AUDITORS_KEY.public_key())
+
+
+def seal_ledger(app: NuanxinBase, principal: Principal) -> dict[str, Any]:
+    return seal_with_key(app, principal, AUDITORS_KEY)
+
+
 LEDGER_EVENTS = 23
 """Rows of the ledger built below: accounts 2 + 3 + 6 + 5, transfers 1 + 1 + 2 + 1 + 2."""
+LOG_EVENTS = LEDGER_EVENTS + 1
+"""And the store's resident-index key marker: verification chains every event of the log."""
 
 
 @dataclass
@@ -263,7 +278,7 @@ def names(problem: dict[str, Any], aggregate_id: UUID, version: int, kind: str) 
 def test_an_untouched_ledger_verifies_every_event(runtime: Runtime, ledger: Ledger) -> None:
     report = verify_ledger(runtime.app)
 
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS, "problems": []}
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS, "problems": []}
     assert report.position == runtime.app.recorder.max_notification_id()
 
 
@@ -322,7 +337,7 @@ def test_a_deleted_last_row_of_an_account_is_found(
     report = verify_ledger(runtime.app)
 
     assert names(first_problem(report), ledger.family.id, 5, "deleted")
-    assert report.checked == LEDGER_EVENTS - 1
+    assert report.checked == LOG_EVENTS - 1
 
 
 def test_a_deleted_last_row_of_a_transfer_is_found(
@@ -357,7 +372,7 @@ def test_a_row_from_another_account_inserted_as_a_new_version_is_found(
     report = verify_ledger(runtime.app)
 
     assert names(first_problem(report), ledger.family.id, 6, "inserted")
-    assert report.checked == LEDGER_EVENTS + 1
+    assert report.checked == LOG_EVENTS + 1
 
 
 def test_a_row_moved_to_another_version_of_its_account_is_found(
@@ -490,8 +505,8 @@ def test_a_snapshot_copied_in_from_another_account_is_found(
 
 
 def test_seals_chain_and_the_ledger_still_verifies(runtime: Runtime, ledger: Ledger) -> None:
-    first = seal_ledger(runtime.app, ADMIN)
-    second = seal_ledger(runtime.app, ADMIN)
+    first = seal_ledger(runtime.app, AUDITOR)
+    second = seal_ledger(runtime.app, AUDITOR)
 
     assert first["sequence"] == 1
     assert first["previous_seal_hash"] == GENESIS_SEAL_HASH
@@ -503,49 +518,68 @@ def test_seals_chain_and_the_ledger_still_verifies(runtime: Runtime, ledger: Led
     assert second["position"] > first["position"]
     assert [seal["id"] for seal in list_seals(runtime.app)] == [first["id"], second["id"]]
     report = verify_ledger(runtime.app)
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS + 2, "problems": []}
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS + 2, "problems": []}
     assert report.last_seal_hash == second["seal_hash"]
 
 
-def test_a_seals_root_hash_is_the_pure_function_of_the_account_heads(
+def test_a_seals_root_hash_is_the_pure_function_of_every_aggregates_chain_head(
     runtime: Runtime, ledger: Ledger
 ) -> None:
-    seal = seal_ledger(runtime.app, ADMIN)
+    seal = seal_ledger(runtime.app, AUDITOR)
 
-    heads = [
-        (account.id, account.version, account.last_hash)
-        for account in (ledger.donor, ledger.city, ledger.county, ledger.family)
-    ]
-    assert seal["root_hash"] == ledger_root_hash(heads, seal["position"])
+    heads: dict[str, tuple[int, str]] = {}
+    for record in stored_records(runtime.app, (), stop=seal["position"]):
+        assert record.payload is not None
+        _, previous = heads.get(record.originator_id, (0, GENESIS_HASH))
+        chained = event_chain_hash(
+            previous,
+            record.originator_id,
+            record.originator_version,
+            record.topic,
+            payload_digest(record.payload.encode("utf-8")),
+        )
+        heads[record.originator_id] = (record.originator_version, chained)
+    assert seal["aggregates"] == len(heads) == 4 + 5 + 1  # and the index key marker
+    assert seal["root_hash"] == log_root_hash(
+        [(key, version, head) for key, (version, head) in heads.items()], seal["position"]
+    )
 
 
-def test_a_whole_transaction_deleted_after_the_seal_is_found_only_by_the_seal(
+def test_a_whole_transaction_deleted_before_the_seal_is_found_by_the_seal_and_named(
     runtime: Runtime, ledger: Ledger, rows: StoredRows
 ) -> None:
     """The claim's posting is the last row of the claim, the county and the family: with all
-    three gone every chain, match and total still holds; only the seal's root hash differs."""
-    seal = seal_ledger(runtime.app, ADMIN)
+    three gone every ledger chain, match and total still holds; the seal, which lists the heads
+    of the aggregates that changed, names all three."""
+    seal = seal_ledger(runtime.app, AUDITOR)
     rows.delete(ledger.claim.id, 2)
     rows.delete(ledger.county.id, 6)
     rows.delete(ledger.family.id, 5)
 
     report = verify_ledger(runtime.app)
 
-    assert names(first_problem(report), UUID(seal["id"]), 1, "seal_mismatch")
-    assert len(report.problems) == 1
+    found = {(p["account_id"], p["version"], p["problem"]) for p in report.problems}
+    assert found == {
+        (str(ledger.claim.id), 2, "deleted"),
+        (str(ledger.county.id), 6, "deleted"),
+        (str(ledger.family.id), 5, "deleted"),
+        (seal["id"], 1, "seal_mismatch"),
+    }
 
 
 def test_a_changed_seal_breaks_the_chain(
     runtime: Runtime, ledger: Ledger, rows: StoredRows
 ) -> None:
-    first = seal_ledger(runtime.app, ADMIN)
-    seal_ledger(runtime.app, ADMIN)
+    first = seal_ledger(runtime.app, AUDITOR)
+    seal_ledger(runtime.app, AUDITOR)
     rows.delete(UUID(first["id"]), 1)
 
-    problem = first_problem(verify_ledger(runtime.app))
+    report = verify_ledger(runtime.app)
 
-    assert names(problem, UUID(first["id"]), 1, "deleted")
-    assert problem["aggregate"] == "seal"
+    assert any(
+        names(problem, UUID(first["id"]), 1, "deleted") and problem["aggregate"] == "seal"
+        for problem in report.problems
+    )
 
 
 def test_concurrent_seals_form_one_chain(runtime: Runtime, ledger: Ledger) -> None:
@@ -553,7 +587,7 @@ def test_concurrent_seals_form_one_chain(runtime: Runtime, ledger: Ledger) -> No
 
     def seal() -> None:
         try:
-            seal_ledger(runtime.app, ADMIN)
+            seal_ledger(runtime.app, AUDITOR)
         except Exception as error:  # noqa: BLE001 - the assertion below reports it
             errors.append(error)
 
@@ -572,15 +606,25 @@ def test_concurrent_seals_form_one_chain(runtime: Runtime, ledger: Ledger) -> No
 
 
 def test_two_seals_after_the_same_predecessor_cannot_both_be_stored(runtime: Runtime) -> None:
+    terms = SealTerms(
+        sequence=1,
+        position=1,
+        root_hash="a" * 64,
+        accounts=0,
+        aggregates=0,
+        touched=(),
+        previous_seal_id=None,
+        previous_seal_hash=GENESIS_SEAL_HASH,
+        sealed_at=dt.datetime.now(dt.UTC).isoformat(),
+        sealed_by="auditor",
+        sealed_by_id="auditor-1",
+        public_key=public_key_text(AUDITORS_KEY.public_key()),
+    )
+    signature = sign(AUDITORS_KEY, terms.message())
+
     def seal() -> LedgerSeal:
         return LedgerSeal.close_period(
-            previous=None,
-            position=1,
-            root_hash="a" * 64,
-            accounts=0,
-            sealed_at=dt.datetime.now(dt.UTC),
-            sealed_by="admin",
-            sealed_by_id="admin-1",
+            previous=None, terms=terms, signature=signature, check=signature_verifies
         )
 
     runtime.app.save(seal())
@@ -588,14 +632,14 @@ def test_two_seals_after_the_same_predecessor_cannot_both_be_stored(runtime: Run
         runtime.app.save(seal())
 
 
-def test_only_admins_seal_and_a_ledger_that_fails_is_not_sealed(
+def test_only_auditors_seal_and_a_ledger_that_fails_is_not_sealed(
     runtime: Runtime, ledger: Ledger, rows: StoredRows
 ) -> None:
     with pytest.raises(PermissionDeniedError):
-        seal_ledger(runtime.app, AUDITOR)
+        seal_ledger(runtime.app, ADMIN)
     rows.delete(ledger.county.id, 3)
     with pytest.raises(LedgerNotVerifiedError, match="deleted"):
-        seal_ledger(runtime.app, ADMIN)
+        seal_ledger(runtime.app, AUDITOR)
     assert list_seals(runtime.app) == []
 
 
@@ -616,10 +660,10 @@ def write_bundle(path: Path, lines: list[dict[str, Any]]) -> None:
 def test_an_exported_bundle_verifies_offline(
     runtime: Runtime, ledger: Ledger, tmp_path: Path
 ) -> None:
-    seal = seal_ledger(runtime.app, ADMIN)
+    seal = seal_ledger(runtime.app, AUDITOR)
     summary = export_bundle(runtime.app, tmp_path / "ledger.jsonl.gz")
 
-    assert (summary.events, summary.seals) == (LEDGER_EVENTS, 1)
+    assert (summary.events, summary.seals) == (LOG_EVENTS + 1, 1)
     lines = read_bundle(summary.path)
     assert lines[0]["format"] == "nuanxin-ledger-bundle"
     entry = next(
@@ -630,8 +674,8 @@ def test_an_exported_bundle_verifies_offline(
     )
     assert entry["state"]["amount_fen"] == 50_000
     assert entry["topic"] == ENTRY_RECORDED
-    report = verify_bundle(summary.path)
-    assert report.to_dict() == {"ok": True, "checked": LEDGER_EVENTS + 1, "problems": []}
+    report = verify_bundle(summary.path, public_key=AUDITORS_PUBLIC_KEY)
+    assert report.to_dict() == {"ok": True, "checked": LOG_EVENTS + 1, "problems": []}
     assert report.last_seal_hash == seal["seal_hash"]
 
 
@@ -767,7 +811,8 @@ def test_verify_over_http_answers_200_whatever_it_finds(
     auditor = user_headers("auditor", None)
     answer = audit_client.get("/api/v1/ledger/verify", headers=auditor)
     assert answer.status_code == 200
-    assert answer.json() == {"ok": True, "checked": LEDGER_EVENTS, "problems": []}
+    assert answer.json() == {"ok": True, "checked": answer.json()["checked"], "problems": []}
+    assert answer.json()["checked"] > LEDGER_EVENTS  # the users' events are chained too
 
     rows.delete(ledger.county.id, 3)
     answer = audit_client.get("/api/v1/ledger/verify", headers=user_headers("admin", None))
@@ -778,17 +823,35 @@ def test_verify_over_http_answers_200_whatever_it_finds(
     assert names(body["problems"][0], ledger.county.id, 3, "deleted")
 
 
+def signed_draft(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """What an auditor's machine does: fetch the draft, sign its message, answer the body."""
+    draft = client.get(
+        "/api/v1/ledger/seals/draft", params={"public_key": AUDITORS_PUBLIC_KEY}, headers=headers
+    )
+    assert draft.status_code == 200, draft.text
+    body = draft.json()
+    return {
+        "position": body["position"],
+        "sealed_at": body["sealed_at"],
+        "public_key": body["public_key"],
+        "signature": sign(AUDITORS_KEY, body["message"].encode("utf-8")),
+    }
+
+
 def test_seals_over_http(
     audit_client: TestClient, user_headers: UserFactory, ledger: Ledger
 ) -> None:
-    admin = user_headers("admin", None)
-    created = audit_client.post("/api/v1/ledger/seals", headers={**admin, "Idempotency-Key": "k1"})
+    auditor = user_headers("auditor", None)
+    signed = signed_draft(audit_client, auditor)
+    headers = {**auditor, "Idempotency-Key": "k1"}
+    created = audit_client.post("/api/v1/ledger/seals", json=signed, headers=headers)
     assert created.status_code == 201, created.text
     seal = created.json()
     assert seal["sequence"] == 1
     assert len(seal["root_hash"]) == 64
+    assert seal["public_key"] == AUDITORS_PUBLIC_KEY
 
-    again = audit_client.post("/api/v1/ledger/seals", headers={**admin, "Idempotency-Key": "k1"})
+    again = audit_client.post("/api/v1/ledger/seals", json=signed, headers=headers)
     assert (again.status_code, again.json()) == (200, seal)
 
     listed = audit_client.get("/api/v1/ledger/seals", headers=user_headers("supervisor", "430100"))
@@ -802,8 +865,10 @@ def test_seals_over_http(
     [
         ("caseworker", "GET", "/api/v1/ledger/verify"),
         ("supervisor", "GET", "/api/v1/ledger/verify"),
-        ("auditor", "POST", "/api/v1/ledger/seals"),
+        ("admin", "POST", "/api/v1/ledger/seals"),
         ("supervisor", "POST", "/api/v1/ledger/seals"),
+        ("admin", "GET", "/api/v1/ledger/seals/draft"),
+        ("admin", "GET", "/api/v1/ledger/bundle"),
         ("caseworker", "GET", "/api/v1/ledger/seals"),
     ],
 )
@@ -821,7 +886,11 @@ def test_a_ledger_that_fails_verification_is_not_sealed_over_http(
 ) -> None:
     rows.delete(ledger.family.id, 5)
 
-    answer = audit_client.post("/api/v1/ledger/seals", headers=user_headers("admin", None))
+    answer = audit_client.get(
+        "/api/v1/ledger/seals/draft",
+        params={"public_key": AUDITORS_PUBLIC_KEY},
+        headers=user_headers("auditor", None),
+    )
 
     assert answer.status_code == 409
     assert str(ledger.family.id) in answer.json()["detail"]
@@ -836,7 +905,7 @@ def test_cli_verify_exits_0_then_1_after_tampering(
     runner = CliRunner()
     result = runner.invoke(audit, ["verify"], env=command_environment(settings))
     assert result.exit_code == 0, result.output
-    assert f"verifies: {LEDGER_EVENTS} events checked" in result.stdout.splitlines()[0]
+    assert f"verifies: {LOG_EVENTS} events checked" in result.stdout.splitlines()[0]
 
     rows.delete(ledger.county.id, 3)
     result = runner.invoke(audit, ["verify"], env=command_environment(settings))
@@ -868,7 +937,7 @@ def test_cli_export_and_verify_bundle_without_a_database(
         audit, ["export", "--out", str(bundle)], env=command_environment(settings)
     )
     assert exported.exit_code == 0, exported.output
-    assert f"exported {LEDGER_EVENTS} ledger events" in exported.stdout
+    assert f"exported {LOG_EVENTS} events" in exported.stdout
 
     # No settings reach it: a database it tried to open would not answer.
     offline = {"NUANXIN_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}

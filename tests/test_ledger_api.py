@@ -217,7 +217,7 @@ def test_visit_cash_comes_only_from_warm_heart_funds(
 
 
 def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county = open_fund(client, admin)["id"]
     town = open_fund(client, admin, "430121101")["id"]
@@ -225,10 +225,10 @@ def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
 
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
     reserved = fund(client, admin, county)
-    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(admin))
-    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(admin))
+    posted = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(supervisor))
+    again = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=keyed(supervisor))
     void_after_post = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(admin)
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(supervisor)
     )
 
     assert pending["state"] == "pending"
@@ -242,7 +242,7 @@ def test_a_pending_transfer_reserves_money_and_is_posted_at_most_once(
 
 
 def test_a_voided_pending_transfer_releases_the_reservation(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county = open_fund(client, admin)["id"]
     town = open_fund(client, admin, "430121101")["id"]
@@ -250,7 +250,7 @@ def test_a_voided_pending_transfer_releases_the_reservation(
     pending = allocate(client, admin, county, town, "400.00", pending=True).json()
 
     voided = client.post(
-        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(admin)
+        f"{TRANSFERS}/{pending['id']}/void", json={"reason": "撤回"}, headers=keyed(supervisor)
     )
 
     assert voided.json()["state"] == "voided"
@@ -259,7 +259,7 @@ def test_a_voided_pending_transfer_releases_the_reservation(
 
 
 def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
-    client: TestClient, admin: dict[str, str]
+    client: TestClient, admin: dict[str, str], supervisor: dict[str, str]
 ) -> None:
     county, town = (
         open_fund(client, admin, "430121")["id"],
@@ -267,13 +267,50 @@ def test_posting_a_pending_transfer_again_with_its_key_answers_the_same(
     )
     assert receive(client, admin, county, "1000.00").status_code == 201
     pending = allocate(client, admin, county, town, "100.00", memo="预拨", pending=True).json()
-    with_key = admin | {"Idempotency-Key": "post-once"}
+    with_key = supervisor | {"Idempotency-Key": "post-once"}
 
     first = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=with_key)
     retry = client.post(f"{TRANSFERS}/{pending['id']}/post", json={}, headers=with_key)
 
     assert (first.status_code, retry.status_code) == (200, 200)
     assert first.json() == retry.json()
+
+
+@pytest.mark.parametrize(("step", "body"), [("post", {}), ("void", {"reason": "撤回"})])
+def test_who_recorded_a_pending_transfer_may_not_post_or_void_it(
+    client: TestClient, admin: dict[str, str], step: str, body: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=keyed(admin))
+
+    assert answer.status_code == 403
+    assert "another user" in answer.json()["detail"]
+    assert fund(client, admin, county)["pending"] == "400.00"
+
+
+@pytest.mark.parametrize(("step", "body"), [("post", {}), ("void", {"reason": "撤回"})])
+def test_a_user_whose_region_does_not_cover_the_source_fund_may_not_post_or_void(
+    client: TestClient,
+    admin: dict[str, str],
+    user_headers: UserFactory,
+    step: str,
+    body: dict[str, str],
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00")
+    pending = allocate(client, admin, county, town, "400.00", pending=True).json()
+    township = user_headers("supervisor", "430121101")
+
+    answer = client.post(f"{TRANSFERS}/{pending['id']}/{step}", json=body, headers=keyed(township))
+
+    assert answer.status_code == 403
+    assert "430121" in answer.json()["detail"]
+    assert fund(client, admin, county)["pending"] == "400.00"
 
 
 def test_balances_as_of_a_date_and_as_known_at_a_time_leave_out_what_came_later(

@@ -22,6 +22,7 @@ from application.audit.records import (
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.snapshot_checks import SnapshotChecks
 from application.audit.streams import OPENING_FIELDS, UNKNOWN_HASH, AccountStream, Entry
+from domain.hashing import canonical_uuid
 from domain.ledger.account import Account
 from domain.ledger.balances import available_change
 from domain.ledger.hashing import account_opening_hash, ledger_entry_hash
@@ -79,6 +80,20 @@ class AccountChains:
             for account in self.streams.values()
         ]
 
+    def fund_regions(self) -> list[str]:
+        """The region of every fund account opened in the rows read so far."""
+        return [
+            str(account.opening["region_code"])
+            for account in self.streams.values()
+            if account.kind == AccountKind.FUND and account.opening is not None
+        ]
+
+    def in_region(self, account_id: str, scope: str) -> bool:
+        """Whether the account is a fund of region `scope` (a region prefix)."""
+        account = self.streams.get(account_id)
+        region = None if account is None else account.claimed_region
+        return region is not None and region.startswith(scope)
+
     def reaching(self, version: int) -> list[str]:
         """The accounts whose rows reach `version`."""
         return [a.aggregate_id for a in self.streams.values() if a.last_version >= version]
@@ -89,6 +104,8 @@ class AccountChains:
 
     def _opened(self, account: AccountStream, record: EventRecord, state: dict[str, Any]) -> None:
         kind = AccountKind(state["kind"])
+        if kind == AccountKind.FUND:
+            account.claimed_region = str(state["region_code"])
         stored_hash = str(state["opening_hash"])
         recomputed = account_opening_hash(
             account_id=record.originator_id,
@@ -134,7 +151,7 @@ class AccountChains:
 
     def _entry(self, account: AccountStream, record: EventRecord, state: dict[str, Any]) -> Entry:
         version = record.originator_version
-        transfer_id = str(UUID(str(state["transfer_id"])))
+        transfer_id = canonical_uuid(state["transfer_id"])
         side = Side(state["side"])
         phase = EntryPhase(state["phase"])
         amount_fen = positive_fen(state["amount_fen"])

@@ -1,30 +1,48 @@
-"""Bundles: every ledger event and seal exported to one file, and that file verified offline
-with the same checker as the store, without a database, the service or the cipher key."""
+"""Bundles: every event of the log and every seal exported to one file, and that file verified
+offline with the same checker as the store, without a database, the service or the cipher key.
+Ledger events and seals are written in full; every other event (families, services, users: the
+personal data an auditor does not see) by its digest only, which is all its aggregate's chain
+needs, so that the seals' root hashes recompute offline too."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from application.audit.bundle_file import (
+    LinesDigest,
+    encode_line,
     file_sha256,
     header_line,
     open_for_reading,
     open_for_writing,
     read_header,
-    write_line,
 )
 from application.audit.checker import LedgerChecker
-from application.audit.records import LEDGER_TOPICS, SEAL_TOPICS, EventRecord, whole_number
+from application.audit.event_chains import aggregate_kind
+from application.audit.records import (
+    ACCOUNT_OPENED,
+    ACCOUNT_TOPICS,
+    EVERY_TOPIC,
+    SEAL_TOPICS,
+    TRANSFER_RECORDED,
+    TRANSFER_TOPICS,
+    EventRecord,
+    state_as_shown,
+    whole_number,
+)
 from application.audit.report import AggregateKind, Findings, ProblemKind, VerifyReport
 from application.audit.store import Progress, log_head, stored_records
 from application.base import NuanxinBase
+from domain.ledger.vocabulary import AccountKind
 
 
 @dataclass(frozen=True)
@@ -38,61 +56,144 @@ class ExportSummary:
     seconds: float
 
 
+def bundle_lines(
+    app: NuanxinBase,
+    *,
+    stop: int | None = None,
+    scope: str = "",
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    """A bundle's lines (without line breaks) up to notification `stop` (default: the log's
+    head now): a header, the seals, every event in log order, and an end line with the counts
+    and the hash over every line before it. Within region `scope` (a region-code prefix; ""
+    for all) the ledger is written in full, as the journal shows it: the funds of the region
+    and the transfers that touch them; everything else by its digest."""
+    stop = log_head(app) if stop is None else stop
+    in_full = _InFull(scope)
+    digest = LinesDigest()
+    seals = [record for record in stored_records(app, SEAL_TOPICS, stop=stop)]
+    last_seal_hash = next(
+        (str(r.state["seal_hash"]) for r in reversed(seals) if r.state is not None), None
+    )
+    header = header_line(
+        application=app.name,
+        exported_at=dt.datetime.now(dt.UTC).isoformat(),
+        position=stop,
+        money="integer fen",
+        seals=len(seals),
+        last_seal_hash=last_seal_hash,
+        region_scope=scope,
+    )
+    events = 0
+    for item in (
+        header,
+        *({"section": "seal", **record.to_json()} for record in seals),
+    ):
+        line = encode_line(item)
+        digest.add(line)
+        yield line
+    for record in stored_records(app, EVERY_TOPIC, stop=stop, progress=progress):
+        exported = record if in_full(record) else _withheld(record)
+        line = encode_line({"section": "event", **exported.to_json()})
+        digest.add(line)
+        events += 1
+        yield line
+    yield encode_line(
+        {"section": "end", "events": events, "seals": len(seals), "sha256": digest.hexdigest()}
+    )
+
+
+class _InFull:
+    """Which events a bundle of region `scope` carries in full: seals, and the ledger events of
+    the funds in the region and of the transfers touching them (all of them for scope "")."""
+
+    def __init__(self, scope: str) -> None:
+        self._scope = scope
+        self._accounts: set[str] = set()
+        self._transfers: set[str] = set()
+
+    def __call__(self, record: EventRecord) -> bool:
+        if record.topic in SEAL_TOPICS:
+            return True
+        if not self._scope:
+            return record.topic in ACCOUNT_TOPICS or record.topic in TRANSFER_TOPICS
+        state = record.state or {}
+        if record.topic == ACCOUNT_OPENED and state.get("kind") == AccountKind.FUND.value:
+            if str(state.get("region_code") or "").startswith(self._scope):
+                self._accounts.add(record.originator_id)
+        elif record.topic == TRANSFER_RECORDED and (
+            str(state.get("from_account_id")) in self._accounts
+            or str(state.get("to_account_id")) in self._accounts
+        ):
+            self._transfers.add(record.originator_id)
+        if record.topic in ACCOUNT_TOPICS:
+            return record.originator_id in self._accounts
+        return record.topic in TRANSFER_TOPICS and record.originator_id in self._transfers
+
+
+def _withheld(record: EventRecord) -> EventRecord:
+    """An event by its digest alone (a row that does not decode stays as it is)."""
+    return dataclasses.replace(record, state=None, payload=None)
+
+
 def export_bundle(
     app: NuanxinBase, path: Path | str, *, progress: Progress | None = None
 ) -> ExportSummary:
-    """Writes every ledger event and seal up to the log's current position, decoded to plain
-    JSON, as JSON lines (gzip when the name ends in .gz): a header, the seals, the events in
-    log order, and an end line with the counts. The file appears whole or not at all."""
+    """Writes the bundle (`bundle_lines`) as JSON lines (gzip when the name ends in .gz). The
+    file appears whole or not at all."""
     started = time.perf_counter()
     target = Path(path)
     stop = log_head(app)
     partial = target.with_name(f".{target.name}.partial")
-    events = seals = 0
+    last = ""
     try:
         with open_for_writing(partial, compress=target.name.endswith(".gz")) as out:
-            write_line(
-                out,
-                header_line(
-                    application=app.name,
-                    exported_at=dt.datetime.now(dt.UTC).isoformat(),
-                    position=stop,
-                    money="integer fen",
-                ),
-            )
-            for record in stored_records(app, SEAL_TOPICS, stop=stop):
-                write_line(out, {"section": "seal", **record.to_json()})
-                seals += 1
-            for record in stored_records(app, LEDGER_TOPICS, stop=stop, progress=progress):
-                write_line(out, {"section": "event", **record.to_json()})
-                events += 1
-            write_line(out, {"section": "end", "events": events, "seals": seals})
+            for last in bundle_lines(app, stop=stop, progress=progress):
+                out.write(last)
+                out.write("\n")
         os.replace(partial, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
+    end = json.loads(last)
     return ExportSummary(
         path=target,
-        events=events,
-        seals=seals,
+        events=end["events"],
+        seals=end["seals"],
         position=stop,
         sha256=file_sha256(target),
         seconds=time.perf_counter() - started,
     )
 
 
-def verify_bundle(path: Path | str) -> VerifyReport:
+def verify_bundle(
+    path: Path | str, *, public_key: str | None = None, expect_seal: str | None = None
+) -> VerifyReport:
     """Verifies an exported bundle with the same checks as `verify_ledger`, from the file
-    alone: no database, no service, no cipher key."""
+    alone: no database, no service, no cipher key. `public_key` is the auditors' and
+    `expect_seal` the hash of a seal they kept, as for `verify_ledger`."""
     started = time.perf_counter()
-    reader = _BundleReader()
+    reader = _BundleReader(public_key=public_key, expect_seal=expect_seal)
+    digest = LinesDigest()
     with open_for_reading(Path(path)) as lines:
-        header = read_header(next(lines, ""))
+        first = next(lines, "")
+        header = read_header(first)
+        digest.add(first.rstrip("\n"))
         for number, line in enumerate(lines, start=2):
-            if line.strip():
-                reader.read(number, line)
+            if not line.strip():
+                continue
+            before_end = reader.end is None
+            reader.read(number, line)
+            if before_end and reader.end is None:
+                digest.add(line.rstrip("\n"))
     checker = reader.checker()
     checker.position = max(checker.position, whole_number(header.get("position", 0)))
+    _check_end(reader, digest.hexdigest(), checker.position)
+    _check_header(reader, header, checker)
+    return checker.finish(seconds=time.perf_counter() - started)
+
+
+def _check_end(reader: _BundleReader, digest: str, position: int) -> None:
     end = reader.end
     if end is None or end.get("events") != reader.events or end.get("seals") != len(reader.seals):
         reader.findings.add(
@@ -102,9 +203,41 @@ def verify_bundle(path: Path | str) -> VerifyReport:
             ProblemKind.DELETED,
             f"the bundle does not end with the line counting its {reader.events} events and "
             f"{len(reader.seals)} seals: lines were cut off or added",
-            checker.position + 1,
+            position + 1,
         )
-    return checker.finish(seconds=time.perf_counter() - started)
+    elif end.get("sha256") != digest:
+        reader.findings.add(
+            AggregateKind.LEDGER,
+            None,
+            None,
+            ProblemKind.CHANGED,
+            "its lines, the header included, do not hash to the sha256 its end line holds: "
+            "a line was edited after the export",
+            position + 1,
+        )
+
+
+def _check_header(reader: _BundleReader, header: dict[str, Any], checker: LedgerChecker) -> None:
+    """What the header says of the bundle holds of its lines."""
+    last_seal = next(
+        (str(r.state.get("seal_hash")) for r in reversed(reader.seals) if r.state is not None),
+        None,
+    )
+    claims = {
+        "position": (header.get("position"), checker.position),
+        "seals": (header.get("seals"), len(reader.seals)),
+        "last_seal_hash": (header.get("last_seal_hash"), last_seal),
+    }
+    for name, (said, found) in claims.items():
+        if said != found:
+            reader.findings.add(
+                AggregateKind.LEDGER,
+                None,
+                None,
+                ProblemKind.CHANGED,
+                f"its header says {name} {said!r}, but its lines give {found!r}",
+                0,
+            )
 
 
 class _BundleReader:
@@ -113,7 +246,9 @@ class _BundleReader:
     What is wrong with the lines themselves goes to the checker's findings, as problems of the
     ledger as a whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, public_key: str | None, expect_seal: str | None) -> None:
+        self._public_key = public_key
+        self._expect_seal = expect_seal
         self.seals: list[EventRecord] = []
         self.events = 0
         self.end: dict[str, Any] | None = None
@@ -124,7 +259,12 @@ class _BundleReader:
     def checker(self) -> LedgerChecker:
         """The checker, made from the seals read so far when it is first asked for."""
         if self._checker is None:
-            self._checker = LedgerChecker(self.seals, findings=self.findings)
+            self._checker = LedgerChecker(
+                self.seals,
+                findings=self.findings,
+                public_key=self._public_key,
+                expect_seal=self._expect_seal,
+            )
         return self._checker
 
     def read(self, number: int, line: str) -> None:
@@ -139,6 +279,16 @@ class _BundleReader:
             if section not in self._last_position:
                 raise ValueError(f"no section {section!r} in a bundle")
             record = EventRecord.from_json(item)
+            if not state_as_shown(item, record):
+                self.findings.add(
+                    aggregate_kind(record.topic),
+                    record.originator_id,
+                    record.originator_version,
+                    ProblemKind.CHANGED,
+                    f"line {number} shows a state that is not what its payload holds: the "
+                    "readable copy was edited",
+                    record.position,
+                )
         except (ValueError, KeyError, TypeError) as error:
             self.findings.add(
                 AggregateKind.LEDGER,

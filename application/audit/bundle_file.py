@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 BUNDLE_FORMAT = "nuanxin-ledger-bundle"
-BUNDLE_FORMAT_VERSION = 2
+BUNDLE_FORMAT_VERSION = 3
 """2: an account's opening carries `opening_hash`, which its first entry chains to; every
-entry carries its transfer's `transfer_digest` in its hash."""
+entry carries its transfer's `transfer_digest` in its hash.
+3: every event of the log, case events by their digest only; seals with their signatures;
+the end line carries a hash over every line before it, the header included."""
 
 
 class BundleError(ValueError):
@@ -75,9 +77,24 @@ def open_for_reading(path: Path) -> Iterator[Iterator[str]]:
             raise BundleError(f"{path} is damaged: {error}") from None
 
 
-def write_line(out: IO[str], item: Mapping[str, Any]) -> None:
-    out.write(json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-    out.write("\n")
+def encode_line(item: Mapping[str, Any]) -> str:
+    """One line of a bundle, without its line break."""
+    return json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class LinesDigest:
+    """The running sha256 over a bundle's lines as written (without their line breaks), which
+    its end line carries and the verifier recomputes: an edited header or line shows."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+
+    def add(self, line: str) -> None:
+        self._sha.update(line.encode("utf-8"))
+        self._sha.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
 
 
 def file_sha256(path: Path) -> str:

@@ -5,13 +5,15 @@ store or from an exported bundle."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from domain.event_chain import payload_digest
+from domain.hashing import canonical_date, canonical_uuid
 from domain.ledger.account import Account
 from domain.ledger.transfer import Transfer
 from domain.seal import LedgerSeal
@@ -34,6 +36,8 @@ ACCOUNT_TOPICS = (ACCOUNT_OPENED, ENTRY_RECORDED)
 TRANSFER_TOPICS = (TRANSFER_RECORDED, TRANSFER_POSTED, TRANSFER_VOIDED, TRANSFER_REVERSED)
 LEDGER_TOPICS = ACCOUNT_TOPICS + TRANSFER_TOPICS
 SEAL_TOPICS = (SEAL_SEALED,)
+EVERY_TOPIC: tuple[str, ...] = ()
+"""Every event of the log, of every aggregate: what the per-aggregate chains cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,13 @@ class EventRecord:
     topic: str
     state: dict[str, Any] | None
     error: str | None = None
+    digest: str | None = None
+    """Of the event's stored payload (`domain.event_chain.payload_digest`); in a bundle, all
+    that is carried of an event whose fields are withheld (case events hold personal data):
+    enough to chain it, not to read it."""
+    payload: str | None = None
+    """The stored payload, the JSON text the event's fields were stored as, from which `state`
+    is read and `digest` taken; None where the row does not decode or is withheld."""
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -58,26 +69,78 @@ class EventRecord:
         }
         if self.error is not None:
             body["error"] = self.error
+        if self.payload is not None:
+            body["payload"] = self.payload
+        elif self.digest is not None:
+            body["digest"] = self.digest
         return body
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventRecord:
-        """Raises ValueError (or KeyError, TypeError) when `data` is not a record."""
+        """Raises ValueError (or KeyError, TypeError) when `data` is not a record. The state
+        and the digest of a record with a payload are read from the payload, never from what
+        the record says beside it (`state_as_shown` compares the two)."""
         position = whole_number(data["position"])
         version = whole_number(data["originator_version"])
-        state = data["state"]
         topic = data["topic"]
         error = data.get("error")
-        if not isinstance(topic, str) or not (state is None or isinstance(state, dict)):
-            raise ValueError("topic is text and state an object or null")
+        payload = data.get("payload")
+        digest = data.get("digest")
+        if not isinstance(topic, str):
+            raise ValueError("topic is text")
+        if payload is not None:
+            if not isinstance(payload, str):
+                raise ValueError("a payload is text")
+            try:
+                state: dict[str, Any] | None = decode_payload(payload.encode("utf-8"))
+            except ValueError:
+                state, error = None, "its payload is not the JSON of an event's fields"
+            digest = payload_digest(payload.encode("utf-8"))
+        else:
+            state = None
+            if digest is not None and not (isinstance(digest, str) and len(digest) == 64):
+                raise ValueError("a digest is 64 hex digits")
         return cls(
             position=position,
-            originator_id=str(UUID(str(data["originator_id"]))),
+            originator_id=canonical_uuid(data["originator_id"]),
             originator_version=version,
             topic=topic,
             state=state,
             error=None if error is None else str(error),
+            digest=digest,
+            payload=payload,
         )
+
+
+def state_as_shown(data: Mapping[str, Any], record: EventRecord) -> bool:
+    """Whether a bundle line's readable `state` is what its payload holds (a reader of the
+    bundle reads the former; the hashes cover the latter)."""
+    return record.payload is None or data.get("state") == record.state
+
+
+def _plain_value(fields: dict[str, Any]) -> Any:
+    """The stored JSON's encoded values (`{"_type_": "uuid_hex", "_data_": ...}`) as plain
+    JSON: ids in their one text form, times, dates and decimals as the text they were stored
+    as (what `isoformat()` and `str()` make of them)."""
+    if len(fields) == 2 and "_type_" in fields and "_data_" in fields:
+        data = fields["_data_"]
+        if fields["_type_"] == "uuid_hex":
+            return canonical_uuid(data)
+        return data
+    return fields
+
+
+_PAYLOAD_DECODER = json.JSONDecoder(object_hook=_plain_value)
+
+
+def decode_payload(payload: bytes) -> dict[str, Any]:
+    """An event's fields from its stored payload, as plain JSON values (the form `state`
+    takes everywhere in the audit); raises ValueError if it is not an event's JSON."""
+    fields = _PAYLOAD_DECODER.decode(payload.decode("utf-8"))
+    if not isinstance(fields, dict):
+        raise ValueError("an event's payload is a JSON object")
+    fields.pop("class_version", None)
+    return fields
 
 
 # -- reading a record's fields: each raises ValueError on a field that is not what it says ------
@@ -97,7 +160,7 @@ def positive_fen(value: Any) -> int:
 
 def iso_date(value: Any) -> str:
     """A business date in its one text form, so that dates compare as strings."""
-    return dt.date.fromisoformat(str(value)).isoformat()
+    return canonical_date(value if isinstance(value, dt.date) else str(value))
 
 
 def event_name(topic: str) -> str:

@@ -17,6 +17,12 @@ class ProblemKind(StrEnum):
     BALANCE_MISMATCH = "balance_mismatch"
     SEAL_MISMATCH = "seal_mismatch"
     SEAL_CHAIN = "seal_chain"
+    UNSIGNED = "unsigned"
+    """A seal without a signature: anyone with the server could have made it."""
+    LEGACY_SEAL = "legacy_seal"
+    """A seal made before seals were signed: unsigned, and fixing the ledger accounts only."""
+    BAD_SIGNATURE = "bad_signature"
+    """A seal whose signature the auditors' public key does not accept."""
 
 
 class AggregateKind(StrEnum):
@@ -25,11 +31,17 @@ class AggregateKind(StrEnum):
     SEAL = "seal"
     SNAPSHOT = "snapshot"
     LEDGER = "ledger"
+    """The log or the bundle as a whole."""
+
+
+Aggregate = AggregateKind | str
+"""Where a problem is: one of the ledger's kinds, or the name of any other aggregate of the log
+("family", "service_record", ...), which the per-aggregate chains cover too."""
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    aggregate: AggregateKind
+    aggregate: Aggregate
     account_id: str | None
     version: int | None
     problem: ProblemKind
@@ -43,7 +55,7 @@ class Problem:
             "version": self.version,
             "problem": self.problem.value,
             "detail": self.detail,
-            "aggregate": self.aggregate.value,
+            "aggregate": str(self.aggregate),
             "position": self.position,
         }
 
@@ -72,18 +84,22 @@ class Findings:
     """The problems found during a pass, in the order they were found; the report orders them
     by where they show in the log."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, ignored: frozenset[ProblemKind] = frozenset()) -> None:
         self._problems: list[Problem] = []
+        self.ignored = ignored
+        """Kinds of problem left out of the report (sealing over legacy seals, say)."""
 
     def add(
         self,
-        aggregate: AggregateKind,
+        aggregate: Aggregate,
         aggregate_id: str | None,
         version: int | None,
         problem: ProblemKind,
         detail: str,
         position: int,
     ) -> None:
+        if problem in self.ignored:
+            return
         self._problems.append(Problem(aggregate, aggregate_id, version, problem, detail, position))
 
     def report(
@@ -102,7 +118,13 @@ class Findings:
             # the log or the bundle as a whole are told apart by what they say.
             whole = problem.account_id is None or problem.aggregate == AggregateKind.LEDGER
             place = problem.detail if whole else ""
-            key = (problem.aggregate, problem.account_id, problem.version, problem.problem, place)
+            key = (
+                str(problem.aggregate),
+                problem.account_id,
+                problem.version,
+                problem.problem,
+                place,
+            )
             problems.setdefault(key, problem)
         return VerifyReport(
             ok=not problems,

@@ -1,5 +1,9 @@
-"""Period closes of the ledger (日结 / 月结): recording a seal over a ledger that verifies, and
-reading the seals back. The seal itself and its hashes are the domain's (`domain.seal`)."""
+"""Period closes of the log (日结 / 月结), signed by an auditor: the service prepares what is to
+be signed (a draft: the root hash over every aggregate's chain at the log's position, and the
+rest of the seal's terms), the auditor signs it with the private key that only the auditors
+hold, on their own machine, and the service records the seal only if the signature verifies
+with the public key given. The service never sees the private key. The seal itself and its
+hashes are the domain's (`domain.seal`)."""
 
 from __future__ import annotations
 
@@ -7,24 +11,40 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from application.audit.checker import LedgerChecker
+from application.audit.report import Findings, ProblemKind
 from application.audit.store import log_head
 from application.audit.verify import check_store
 from application.base import CommandResult, Decision, NuanxinBase
-from application.errors import ConcurrencyError
 from application.principal import Principal
-from domain.errors import RuleViolatedError
+from domain.errors import InvalidValueError, RuleViolatedError
+from domain.event_chain import log_root_hash
 from domain.permissions import Action
-from domain.seal import LedgerSeal, ledger_root_hash
+from domain.seal import (
+    GENESIS_SEAL_HASH,
+    LedgerSeal,
+    SealOvertakenError,
+    SealTerms,
+    a_seal_is_made_by_a_user_covering_every_fund,
+)
+from infrastructure.seal_keys import (
+    SealKeyError,
+    parse_public_key,
+    public_key_text,
+    sign,
+    signature_verifies,
+)
 
 SEAL_ATTEMPTS = 5
+
+_NOT_BLOCKING = frozenset({ProblemKind.LEGACY_SEAL})
+"""A legacy seal stays a finding of every verification, but a new, signed seal may follow it."""
 
 
 class LedgerNotVerifiedError(RuleViolatedError):
     """A period is not closed over a ledger that fails verification: the seal would bless it."""
-
-
-class _SealOvertakenError(Exception):
-    """Another seal was recorded while this one's ledger was being verified."""
 
 
 def seal_body(seal: LedgerSeal) -> dict[str, Any]:
@@ -41,6 +61,9 @@ def seal_body(seal: LedgerSeal) -> dict[str, Any]:
         "sealed_at": seal.sealed_at.isoformat(),
         "sealed_by": seal.sealed_by,
         "sealed_by_id": seal.sealed_by_id,
+        "aggregates": seal.aggregates,
+        "public_key": seal.public_key,
+        "signature": seal.signature,
     }
 
 
@@ -75,43 +98,173 @@ def list_seals(
     return [seal_body(_load_seal(app, sequence)) for sequence in range(offset + 1, end + 1)]
 
 
-def record_seal(
-    app: NuanxinBase, principal: Principal, *, idempotency_key: str | None = None
-) -> CommandResult:
-    """Closes the ledger up to the log's current position: verifies it up to there, then
-    records a seal over its root hash, chained to the previous seal.
-
-    The verification, a pass over the whole ledger, runs before the command's decision, which
-    holds the application's decision lock and so must stay short. The decision then checks
-    that no seal came in meanwhile; if one did, the ledger is verified again after it. A seal
-    from another process takes the same number and is refused by the event store."""
+def draft_seal(
+    app: NuanxinBase,
+    principal: Principal,
+    public_key: str,
+    *,
+    position: int | None = None,
+    sealed_at: str | None = None,
+) -> SealTerms:
+    """What the auditor is to sign for a seal over the log up to `position` (default: its
+    current head), made at `sealed_at` (default: now) by `principal` with `public_key`. The
+    log is verified up to there first: a seal would bless whatever it covers."""
     principal.require(Action.SEAL_LEDGER)
-    for _ in range(SEAL_ATTEMPTS):
-        previous = latest_seal(app)
-        # Read after the previous seal, so the position covers at least what that seal did.
-        position = log_head(app)
-        checker = check_store(app, stop=position)
-        report = checker.finish()
-        if not report.ok:
-            first = report.problems[0]
-            raise LedgerNotVerifiedError(
-                f"the ledger does not verify, so it is not sealed: {first['problem']} at "
-                f"{first['aggregate']} {first['account_id']} version {first['version']}: "
-                f"{first['detail']} ({len(report.problems)} problems; see GET /ledger/verify)"
-            )
-        decide = _seal_decision(app, principal, previous, position, checker.accounts.heads())
+    key = _public_key(public_key)
+    given = None if sealed_at is None else _moment(sealed_at)
+    previous = latest_seal(app)
+    head = log_head(app)
+    covers = head if position is None else position
+    if not 0 <= covers <= head:
+        raise InvalidValueError(
+            f"position is between 0 and {head}, the log's head", field="position"
+        )
+    if previous is not None and covers < previous.position:
+        raise InvalidValueError(
+            f"seal {previous.sequence} already covers position {previous.position}",
+            field="position",
+        )
+    checker = check_store(app, stop=covers, findings=Findings(ignored=_NOT_BLOCKING))
+    a_seal_is_made_by_a_user_covering_every_fund(checker.accounts.fund_regions(), principal.scope)
+    report = checker.finish()
+    if not report.ok:
+        first = report.problems[0]
+        raise LedgerNotVerifiedError(
+            f"the ledger does not verify, so it is not sealed: {first['problem']} at "
+            f"{first['aggregate']} {first['account_id']} version {first['version']}: "
+            f"{first['detail']} ({len(report.problems)} problems; see GET /ledger/verify)"
+        )
+    # Made now, after the pass: every row it covers was made before it.
+    moment = given if given is not None else _moment(None)
+    return _terms(checker, previous, covers, moment, principal, key)
+
+
+def record_signed_seal(
+    app: NuanxinBase,
+    principal: Principal,
+    *,
+    position: int,
+    sealed_at: str,
+    public_key: str,
+    signature: str,
+    idempotency_key: str | None = None,
+) -> CommandResult:
+    """Records the seal of a draft signed by an auditor: the draft's terms are made again
+    from the log (never taken from the request), and the seal is recorded only if the
+    signature verifies over them with `public_key`, and no other seal came in meanwhile."""
+    terms = draft_seal(app, principal, public_key, position=position, sealed_at=sealed_at)
+    return _record(app, principal, terms, signature, idempotency_key)
+
+
+def _record(
+    app: NuanxinBase,
+    principal: Principal,
+    terms: SealTerms,
+    signature: str,
+    idempotency_key: str | None = None,
+) -> CommandResult:
+    fingerprint = ("seal_ledger", terms.position, terms.sealed_at, terms.public_key, signature)
+    return app.execute(
+        principal,
+        _seal_decision(app, terms, signature),
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
+
+
+def seal_with_key(
+    app: NuanxinBase, principal: Principal, private_key: Ed25519PrivateKey
+) -> dict[str, Any]:
+    """Both steps at once, for an auditor at the store with the private key at hand (the
+    command line): draft, sign, record; drafted again when another seal came in meanwhile.
+    Answers the seal's body."""
+    for _ in range(SEAL_ATTEMPTS - 1):
         try:
-            return app.execute(
-                principal, decide, idempotency_key=idempotency_key, fingerprint=("seal_ledger",)
-            )
-        except _SealOvertakenError:
+            return _seal_once(app, principal, private_key)
+        except SealOvertakenError:
             continue
-    raise ConcurrencyError("other seals kept being recorded meanwhile; try again")
+    return _seal_once(app, principal, private_key)
 
 
-def seal_ledger(app: NuanxinBase, principal: Principal) -> dict[str, Any]:
-    """Records a seal (admins only) and answers its body."""
-    return record_seal(app, principal).body
+def _seal_once(
+    app: NuanxinBase, principal: Principal, private_key: Ed25519PrivateKey
+) -> dict[str, Any]:
+    terms = draft_seal(app, principal, public_key_text(private_key.public_key()))
+    # The terms were made here, from the log, so they need not be made again to be trusted.
+    return _record(app, principal, terms, sign(private_key, terms.message())).body
+
+
+def draft_body(terms: SealTerms) -> dict[str, Any]:
+    """A draft as the auditor sees it: its terms, the hash to sign and the exact text whose
+    bytes (UTF-8) are signed."""
+    return {
+        "sequence": terms.sequence,
+        "position": terms.position,
+        "root_hash": terms.root_hash,
+        "accounts": terms.accounts,
+        "aggregates": terms.aggregates,
+        "touched": len(terms.touched),
+        "previous_seal_id": terms.previous_seal_id,
+        "previous_seal_hash": terms.previous_seal_hash,
+        "sealed_at": terms.sealed_at,
+        "sealed_by": terms.sealed_by,
+        "sealed_by_id": terms.sealed_by_id,
+        "public_key": terms.public_key,
+        "seal_hash": terms.seal_hash,
+        "message": terms.message().decode("ascii"),
+    }
+
+
+def _terms(
+    checker: LedgerChecker,
+    previous: LedgerSeal | None,
+    covers: int,
+    sealed_at: str,
+    principal: Principal,
+    public_key: str,
+) -> SealTerms:
+    heads = checker.chains.current()
+    since = 0 if previous is None else previous.position
+    touched = tuple(
+        sorted(
+            (aggregate_id, head.version, head.hash)
+            for aggregate_id, head in checker.chains.heads.items()
+            if head.position > since
+        )
+    )
+    return SealTerms(
+        sequence=1 if previous is None else previous.sequence + 1,
+        position=covers,
+        root_hash=log_root_hash(heads, covers),
+        accounts=len(checker.accounts.streams),
+        aggregates=len(heads),
+        touched=touched,
+        previous_seal_id=None if previous is None else str(previous.id),
+        previous_seal_hash=GENESIS_SEAL_HASH if previous is None else previous.seal_hash,
+        sealed_at=sealed_at,
+        sealed_by=principal.name,
+        sealed_by_id=principal.user_id,
+        public_key=public_key,
+    )
+
+
+def _public_key(text: str) -> str:
+    try:
+        return parse_public_key(text)
+    except SealKeyError as error:
+        raise InvalidValueError(str(error), field="public_key") from None
+
+
+def _moment(sealed_at: str | None) -> str:
+    if sealed_at is None:
+        return dt.datetime.now(dt.UTC).isoformat()
+    try:
+        moment = dt.datetime.fromisoformat(sealed_at)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidValueError("sealed_at is a time with its offset (RFC 3339)", field="sealed_at")
+    return moment.isoformat()
 
 
 def _seal_exists(app: NuanxinBase, sequence: int) -> bool:
@@ -123,25 +276,10 @@ def _load_seal(app: NuanxinBase, sequence: int) -> LedgerSeal:
     return seal
 
 
-def _seal_decision(
-    app: NuanxinBase,
-    principal: Principal,
-    previous: LedgerSeal | None,
-    position: int,
-    heads: list[tuple[str, int, str]],
-) -> Callable[[], Decision]:
+def _seal_decision(app: NuanxinBase, terms: SealTerms, signature: str) -> Callable[[], Decision]:
     def decide() -> Decision:
-        latest = latest_seal(app)
-        if (latest.id if latest else None) != (previous.id if previous else None):
-            raise _SealOvertakenError()
         seal = LedgerSeal.close_period(
-            previous=previous,
-            position=position,
-            root_hash=ledger_root_hash(heads, position),
-            accounts=len(heads),
-            sealed_at=dt.datetime.now(dt.UTC),
-            sealed_by=principal.name,
-            sealed_by_id=principal.user_id,
+            previous=latest_seal(app), terms=terms, signature=signature, check=signature_verifies
         )
         return [seal], seal_body(seal)
 

@@ -6,6 +6,7 @@ checker to report."""
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -13,8 +14,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import MapperDeserialisationError, Notification
 
-from application.audit.records import EventRecord
+from application.audit.records import EventRecord, decode_payload
 from application.base import NuanxinBase
+from domain.event_chain import payload_digest
+from domain.hashing import canonical_uuid
 from domain.ledger.account import Account
 
 PAGE_SIZE = 1000
@@ -33,7 +36,7 @@ def plain(value: Any) -> Any:
     if kind in _AS_IS:
         return value
     if kind is UUID:
-        return str(value)
+        return canonical_uuid(value)
     if kind is dt.date or kind is dt.datetime:  # a datetime keeps its offset
         return value.isoformat()
     if kind is dict:
@@ -54,26 +57,35 @@ def plain(value: Any) -> Any:
 
 
 def record_from_notification(app: NuanxinBase, notification: Notification) -> EventRecord:
-    """Decodes one stored row; a row that does not decode gives a record without state."""
-    state: dict[str, Any] | None = None
-    error: str | None = None
+    """Decodes one stored row: decrypted and decompressed by the application's own cipher and
+    compressor, then read as plain JSON (no event object is made: the audit reads what is
+    stored, whatever class it names). A row that does not decode gives a record without
+    state, and `error` says why."""
+    mapper = app.mapper
     try:
-        event = app.mapper.to_domain_event(notification)
-    except MapperDeserialisationError as failure:
-        error = str(failure)
-    else:
-        state = {
-            key: plain(value)
-            for key, value in vars(event).items()
-            if key not in ("originator_id", "originator_version")
-        }
+        payload = notification.state
+        if mapper.cipher is not None:
+            payload = mapper.cipher.decrypt(payload)
+        if mapper.compressor is not None:
+            payload = mapper.compressor.decompress(payload)
+        state = decode_payload(payload)
+    except (ValueError, zlib.error) as failure:  # UnicodeDecodeError is a ValueError
+        return EventRecord(
+            position=notification.id,
+            originator_id=canonical_uuid(notification.originator_id),
+            originator_version=notification.originator_version,
+            topic=notification.topic,
+            state=None,
+            error=str(failure) or type(failure).__name__,
+        )
     return EventRecord(
         position=notification.id,
-        originator_id=str(notification.originator_id),
+        originator_id=canonical_uuid(notification.originator_id),
         originator_version=notification.originator_version,
         topic=notification.topic,
         state=state,
-        error=error,
+        digest=payload_digest(payload),
+        payload=payload.decode("utf-8"),
     )
 
 

@@ -132,6 +132,9 @@ class AccountStream(Stream):
 
     kind: AccountKind | None = None
     opening: dict[str, Any] | None = None
+    claimed_region: str | None = None
+    """The fund region its opening row names, even when that row fails its hash: where a
+    regional verification reports its problems."""
     last_hash: str = UNKNOWN_HASH
     balance: Balance = field(default_factory=Balance)
     dated: DatedBalance = field(default_factory=DatedBalance)

@@ -7,7 +7,6 @@ amount back, and every transfer connects the kinds of account the domain allows 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from application.audit.account_chains import AccountChains
 from application.audit.records import (
@@ -21,6 +20,7 @@ from application.audit.records import (
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind
 from application.audit.streams import Entry, TransferStream
+from domain.hashing import canonical_uuid
 from domain.ledger.hashing import transfer_terms_digest
 from domain.ledger.vocabulary import TRANSFER_ROUTES, EntryPhase, Side, TransferKind, TransferState
 
@@ -71,11 +71,11 @@ class TransferRows:
             return []
         if is_opening:
             transfer.kind = TransferKind(state["kind"])
-            transfer.from_account_id = str(UUID(str(state["from_account_id"])))
-            transfer.to_account_id = str(UUID(str(state["to_account_id"])))
+            transfer.from_account_id = canonical_uuid(state["from_account_id"])
+            transfer.to_account_id = canonical_uuid(state["to_account_id"])
             transfer.amount_fen = positive_fen(state["amount_fen"])
             reverses = state["reverses"]
-            transfer.reverses = None if reverses is None else str(UUID(str(reverses)))
+            transfer.reverses = None if reverses is None else canonical_uuid(reverses)
             opened_as = TransferState(state["state"])
             if opened_as == TransferState.VOIDED:
                 raise ValueError("a transfer is recorded posted or pending, never voided")
@@ -98,7 +98,7 @@ class TransferRows:
         if record.topic == TRANSFER_VOIDED:
             on = iso_date(state["voided_on"])
             return _implied(transfer, EntryPhase.VOID_PENDING, on, record.position)
-        transfer.reversed_by = str(UUID(str(state["reversal_id"])))
+        transfer.reversed_by = canonical_uuid(state["reversal_id"])
         return []
 
     # -- the end of the pass --------------------------------------------------------------------

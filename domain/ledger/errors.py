@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.errors import RuleViolatedError
+from domain.errors import NotAllowedError, RuleViolatedError
 from domain.ledger.vocabulary import TransferState
 from domain.money import yuan_from_fen
 
@@ -59,3 +59,11 @@ class VisitCashFromWrongFundError(RingFenceViolatedError):
 
 class SameFundTransferError(RuleViolatedError):
     """A transfer from a fund to itself would move nothing."""
+
+
+class SettledByItsRecorderError(NotAllowedError):
+    """Segregation of duties: who reserved money may not also release or spend it."""
+
+
+class SettlerOutsideSourceRegionError(NotAllowedError):
+    """A pending transfer is settled by a user whose region covers the fund it draws on."""

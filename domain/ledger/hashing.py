@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from domain.hashing import sha256_of_canonical_json
+from domain.hashing import canonical_date, canonical_uuid, sha256_of_canonical_json
 from domain.ledger.vocabulary import (
     AccountKind,
     Cause,
@@ -38,14 +38,14 @@ def ledger_entry_hash(
     """The sha256 (hex) of one entry. Accepts ids and dates as objects or as the strings an
     exported bundle holds, and normalises both, so an offline verifier gets the same hash."""
     canonical = {
-        "account_id": str(UUID(str(account_id))),
+        "account_id": canonical_uuid(account_id),
         "version": version,
-        "transfer_id": str(UUID(str(transfer_id))),
+        "transfer_id": canonical_uuid(transfer_id),
         "side": Side(side).value,
         "phase": EntryPhase(phase).value,
         "amount_fen": amount_fen,
-        "occurred_on": dt.date.fromisoformat(str(occurred_on)).isoformat(),
-        "counterparty_id": str(UUID(str(counterparty_id))),
+        "occurred_on": canonical_date(occurred_on),
+        "counterparty_id": canonical_uuid(counterparty_id),
         "transfer_digest": transfer_digest,
         "previous_hash": previous_hash,
     }
@@ -66,13 +66,13 @@ def account_opening_hash(
     changed, or swapped with another account's, no longer hashes to it. Normalised as
     `ledger_entry_hash` is."""
     canonical = {
-        "account_id": str(UUID(str(account_id))),
+        "account_id": canonical_uuid(account_id),
         "kind": AccountKind(kind).value,
         "name": name,
         "source": None if source is None else FundSource(source).value,
         "programme": None if programme is None else Programme(programme).value,
         "region_code": region_code,
-        "family_id": None if family_id is None else str(UUID(str(family_id))),
+        "family_id": None if family_id is None else canonical_uuid(family_id),
     }
     return sha256_of_canonical_json(canonical)
 
@@ -94,12 +94,12 @@ def transfer_terms_digest(
     they are, so that a change of type changes the digest too."""
     canonical = {
         "kind": TransferKind(kind).value,
-        "from_account_id": str(UUID(str(from_account_id))),
-        "to_account_id": str(UUID(str(to_account_id))),
+        "from_account_id": canonical_uuid(from_account_id),
+        "to_account_id": canonical_uuid(to_account_id),
         "amount_fen": amount_fen,
         "memo": memo,
-        "occurred_on": dt.date.fromisoformat(str(occurred_on)).isoformat(),
+        "occurred_on": canonical_date(occurred_on),
         "cause": cause,
-        "reverses": None if reverses is None else str(UUID(str(reverses))),
+        "reverses": None if reverses is None else canonical_uuid(reverses),
     }
     return sha256_of_canonical_json(canonical)

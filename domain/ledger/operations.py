@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TypedDict, Unpack
 from uuid import UUID
 
+from domain.actor import current_actor
 from domain.ledger.account import Account
 from domain.ledger.rules import (
     allocation_goes_down_to_a_sub_region,
@@ -95,6 +96,7 @@ def reverse_transfer(
         cause=original.cause if cause is None else cause,
         state=TransferState.POSTED,
         reverses=original.id,
+        recorded_by=current_actor().user_id,
     )
     _enter_both(reversal, from_account, to_account, reversed_on, EntryPhase.POSTED)
     return reversal
@@ -132,6 +134,7 @@ def _open(
         cause=cause,
         state=state,
         reverses=None,
+        recorded_by=current_actor().user_id,
     )
     phase = EntryPhase.PENDING if state == TransferState.PENDING else EntryPhase.POSTED
     _enter_both(transfer, from_account, to_account, occurred_on, phase)

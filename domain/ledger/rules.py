@@ -10,8 +10,11 @@ from domain.ledger.errors import (
     AccountKindMismatchError,
     RingFenceViolatedError,
     SameFundTransferError,
+    SettledByItsRecorderError,
+    SettlerOutsideSourceRegionError,
     VisitCashFromWrongFundError,
 )
+from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import TRANSFER_ROUTES, Programme, TransferKind
 from domain.values import region_scope
 
@@ -74,4 +77,21 @@ def visit_cash_comes_from_a_warm_heart_fund_covering_the_family(
             f"fund {fund.id} of region {fund.region_code} cannot pay a family in region "
             f"{family_region}",
             field="cash.fund_id",
+        )
+
+
+def a_pending_transfer_is_settled_by_another_user_covering_its_source(
+    transfer: Transfer, source: Account, *, settler_id: str, settler_scope: str
+) -> None:
+    """Posting or voiding a reservation needs a user whose region (`settler_scope`, a region
+    prefix, "" for all) covers the fund it draws on, and who did not record it: segregation of
+    duties (DESIGN.md section 3)."""
+    if not (source.region_code or "").startswith(settler_scope):
+        raise SettlerOutsideSourceRegionError(
+            f"transfer {transfer.id} draws on a fund of region {source.region_code}, which "
+            "your region does not cover"
+        )
+    if transfer.recorded_by is not None and transfer.recorded_by == settler_id:
+        raise SettledByItsRecorderError(
+            f"you recorded transfer {transfer.id}; another user posts or voids it"
         )

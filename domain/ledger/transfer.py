@@ -49,6 +49,9 @@ class Transfer(NuanxinAggregate):
         cause: Cause,
         state: TransferState,
         reverses: UUID | None,
+        # Who recorded it, who may therefore not settle it; absent from transfers recorded
+        # before the rule, whose recorder is then not known here.
+        recorded_by: str | None = None,
     ) -> None:
         self.kind = TransferKind(kind)
         self.from_account_id = from_account_id
@@ -63,6 +66,7 @@ class Transfer(NuanxinAggregate):
         self.void_reason: str | None = None
         self.reverses = reverses
         self.reversed_by: UUID | None = None
+        self.recorded_by = recorded_by
 
     def terms_digest(self) -> str:
         """The digest of what the transfer was recorded as, which its entries carry."""
