@@ -169,7 +169,10 @@ def bare_saves(runtime: Runtime, families: int, services_per_family: int) -> dic
                 family = Family(VILLAGE, "bereaved", members, "蓝田村", dt.date(2024, 1, 5))
                 family_ids.append(family.id)
                 aggregates.append(family)
-                aggregates += [ResidentIndex(m["id_number"], family.id) for m in members]
+                aggregates += [
+                    ResidentIndex(id=uuid.uuid4(), id_number=m["id_number"], family_id=family.id)
+                    for m in members
+                ]
             events += _saved(app, aggregates)
         accounts: dict[uuid.UUID, Account] = {}
         visits = ((f, v) for f in family_ids for v in range(services_per_family))
@@ -360,7 +363,7 @@ def _families_for_sync(app: Nuanxin, worker: Principal, count: int) -> list[str]
             head={
                 "name": "王秀英",
                 "id_number": id_number,
-                "birth_date": born,
+                "birth_date": dt.date.fromisoformat(born),
                 "gender": "male" if sex == "男" else "female",
             },
             members=[],
