@@ -139,6 +139,11 @@ def command_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def cli_environment(settings: Settings) -> dict[str, str | None]:
+    """For CliRunner's `env`: the test's store, and no other NUANXIN_ variable of the shell."""
+    return {**unset_other_nuanxin_variables(), **command_environment(settings)}
+
+
 def unset_other_nuanxin_variables() -> dict[str, None]:
     """For CliRunner's `env`: every NUANXIN_ variable of the developer's shell, unset, so that a
     test never reaches the store they point at."""

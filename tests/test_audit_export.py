@@ -14,11 +14,7 @@ from api.cli_audit import audit
 from api.runtime import Runtime
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
-from tests.steps import command_environment, unset_other_nuanxin_variables
-
-
-def cli_env(settings: Settings) -> dict[str, str | None]:
-    return {**unset_other_nuanxin_variables(), **command_environment(settings)}
+from tests.steps import cli_environment
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +27,7 @@ def export(settings: Settings, out: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(
         audit,
         ["export", "--out", out],
-        env=cli_env(settings),
+        env=cli_environment(settings),
     )
     return result.exit_code, result.stdout, result.stderr
 

@@ -17,11 +17,7 @@ from domain.user import User
 from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
-from tests.steps import FAMILIES, command_environment, unset_other_nuanxin_variables
-
-
-def cli_env(settings: Settings) -> dict[str, str | None]:
-    return {**unset_other_nuanxin_variables(), **command_environment(settings)}
+from tests.steps import FAMILIES, cli_environment
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +27,7 @@ def _logs_back_to_stderr() -> Iterator[None]:
 
 
 def nuanxin(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=cli_env(settings))
+    return CliRunner().invoke(main, list(args), env=cli_environment(settings))
 
 
 def token_of(result: Result) -> str:

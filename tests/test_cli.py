@@ -20,7 +20,7 @@ from infrastructure.logging import configure_logging
 from infrastructure.persistence import EVENTS_DB_FILE
 from infrastructure.settings import Settings
 from infrastructure.tokens import hash_token
-from tests.steps import command_environment, stored_events, unset_other_nuanxin_variables
+from tests.steps import cli_environment, stored_events
 from tests.support import family_payload
 
 
@@ -32,7 +32,7 @@ def _logs_back_to_stderr() -> Iterator[None]:
 
 
 def nuanxin(settings: Settings, *args: str) -> Result:
-    env = unset_other_nuanxin_variables() | command_environment(settings)
+    env = cli_environment(settings)
     return CliRunner().invoke(main, list(args), env=env)
 
 

@@ -19,10 +19,9 @@ from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 from tests.registers import FamiliesRegister, families_register
 from tests.steps import (
-    command_environment,
+    cli_environment,
     log_position,
     stored_events,
-    unset_other_nuanxin_variables,
 )
 from tests.support import family_payload
 
@@ -42,7 +41,7 @@ def register_file(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path,
 
 
 def nuanxin(settings: Settings, *args: str) -> Result:
-    env = unset_other_nuanxin_variables() | command_environment(settings)
+    env = cli_environment(settings)
     return CliRunner().invoke(main, list(args), env=env)
 
 

@@ -20,7 +20,7 @@ from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 from tests.registers import Register, families_register, services_register
-from tests.steps import command_environment, stored_events, unset_other_nuanxin_variables
+from tests.steps import cli_environment, stored_events
 
 ADMIN = Principal("admin", "管理员", Role.ADMIN, None)
 CASH_IN_REGISTER = 1100_00
@@ -33,7 +33,7 @@ def _logs_back_to_stderr() -> Iterator[None]:
 
 
 def nuanxin(settings: Settings, *args: str) -> Result:
-    env = unset_other_nuanxin_variables() | command_environment(settings)
+    env = cli_environment(settings)
     return CliRunner().invoke(main, list(args), env=env)
 
 

@@ -23,11 +23,10 @@ from tests.conftest import UserFactory
 from tests.steps import (
     FAMILIES,
     SERVICES,
-    command_environment,
+    cli_environment,
     log_position,
     record_service,
     register_family,
-    unset_other_nuanxin_variables,
 )
 
 REPORTS = "/api/v1/reports"
@@ -520,7 +519,7 @@ def test_the_rebuild_command_gives_the_same_reports(
         )
 
     before = reports()
-    environment = unset_other_nuanxin_variables() | command_environment(runtime.settings)
+    environment = cli_environment(runtime.settings)
     rebuilt = CliRunner().invoke(main, ["projections", "rebuild", "reports"], env=environment)
 
     assert rebuilt.exit_code == 0, rebuilt.output
