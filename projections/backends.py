@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
+import structlog
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
@@ -15,6 +17,25 @@ from projections.ledger_sql import SQLLedgerView
 from projections.reports_sql import SQLReportsView
 from projections.sql import Dialect, SQLView
 from projections.timeline_sql import SQLTimelineView
+
+log = structlog.get_logger(__name__)
+
+
+def drop_if_outdated(view: SQLiteViewRecorder | PostgresViewRecorder) -> None:
+    """Before the library creates the tables: a view written at another version goes, and
+    its runner projects the whole log again."""
+    with view.datastore.transaction(commit=True) as cursor:
+        if view.drop_if_outdated(cursor, fresh=not has_tracking_table(view)):
+            log.warning("view_rebuilt", view=type(view).__name__, version=view.version)
+
+
+def has_tracking_table(view: SQLiteViewRecorder | PostgresViewRecorder) -> bool:
+    # As the library's create_table finds out: reading from a missing table fails.
+    try:
+        view.max_tracking_id(view.table_migration_identifier)
+    except PersistenceError:
+        return False
+    return True
 
 
 class SQLiteViewRecorder(SQLiteTrackingRecorder, SQLView):  # type: ignore[misc]
@@ -26,6 +47,10 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, SQLView):  # type: ignore[misc]
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.create_statements()]
+
+    def create_table(self) -> None:
+        drop_if_outdated(self)
+        super().create_table()
 
     @contextmanager
     def rebuildable_transaction(self) -> Iterator[Any]:
@@ -40,6 +65,8 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, SQLView):  # type: ignore[misc]
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, SQLView):  # type: ignore[misc]
+    version_row_lock: ClassVar[str] = " FOR UPDATE"
+
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = datastore.schema
@@ -49,6 +76,10 @@ class PostgresViewRecorder(PostgresTrackingRecorder, SQLView):  # type: ignore[m
             Composed([SQL(statement)])
             for statement in self.create_statements()  # type: ignore[arg-type]
         )
+
+    def create_table(self) -> None:
+        drop_if_outdated(self)
+        super().create_table()
 
     @contextmanager
     def rebuildable_transaction(self) -> Iterator[Any]:

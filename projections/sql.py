@@ -12,7 +12,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from eventsourcing.persistence import Tracking
 
@@ -40,7 +40,7 @@ class Dialect:
 
     def __call__(self, text: str) -> str:
         text = text.replace("{t}", self.prefix)
-        return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", text) if self.pyformat else text
+        return re.sub(r"(?<!:):([a-z_][a-z0-9_]*)", r"%(\1)s", text) if self.pyformat else text
 
 
 Statement = tuple[str, dict[str, Any]]
@@ -61,6 +61,13 @@ class SQLView(ProjectionView):
     datastore: Datastore
     tracking_table: str
     tables: tuple[str, ...] = ()
+    version: ClassVar[int] = 1
+    """The shape and meaning of the view's rows. Raise it with any change that rows already
+    written would not follow (a new column, a new side table): on start, a view recorded at
+    another version is dropped, tracking position included, and projected again from zero.
+    A view written before versions were recorded is at 1."""
+    version_row_lock: ClassVar[str] = ""
+    """What makes a version check wait for another process's (PostgreSQL: FOR UPDATE)."""
 
     if TYPE_CHECKING:  # provided by the backend's tracking recorder
 
@@ -81,6 +88,52 @@ class SQLView(ProjectionView):
         without waiting for the disk, since a crash can only lose a view's last rows together
         with the tracking position that says they were written."""
         return self.datastore.transaction(commit=True)
+
+    def drop_if_outdated(self, cursor: Cursor, *, fresh: bool) -> bool:
+        """Drops the view's tables and its tracking table if they were written at another
+        version, and records this one; the library's create_table makes them afresh after.
+        A `fresh` store (no tracking table yet) is at this version. Answers whether it
+        dropped them."""
+        cursor.execute(
+            self.dialect(
+                "CREATE TABLE IF NOT EXISTS {t}view_versions "
+                "(tracking_table TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+        )
+        key = {
+            "tracking_table": self.tracking_table,
+            "version": self.version,
+            "found": self.version if fresh else 1,
+        }
+        # A write first: in SQLite it takes the lock, so that of two processes starting
+        # together the second sees what the first did (PostgreSQL waits on the row lock).
+        cursor.execute(
+            self.dialect(
+                "INSERT INTO {t}view_versions (tracking_table, version) "
+                "VALUES (:tracking_table, :found) ON CONFLICT (tracking_table) DO NOTHING"
+            ),
+            key,
+        )
+        cursor.execute(
+            self.dialect(
+                "SELECT version FROM {t}view_versions WHERE tracking_table = :tracking_table"
+                + self.version_row_lock
+            ),
+            key,
+        )
+        if int(cursor.fetchone()["version"]) == self.version:
+            return False
+        for table in self.tables:
+            cursor.execute(self.dialect(f"DROP TABLE IF EXISTS {{t}}{table}"))
+        cursor.execute(f"DROP TABLE IF EXISTS {self.tracking_table}")
+        cursor.execute(
+            self.dialect(
+                "UPDATE {t}view_versions SET version = :version "
+                "WHERE tracking_table = :tracking_table"
+            ),
+            key,
+        )
+        return True
 
     def read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)
