@@ -9,7 +9,8 @@ from uuid import UUID
 from api.runtime import Runtime
 from application.principal import Principal
 from domain.permissions import Action
-from projections.timeline import TimelineProjection
+from domain.regions import county_code, region_name
+from projections.timeline import DirectoryQuery, FamilyOrder, TimelineProjection
 
 
 def family_timeline(
@@ -38,28 +39,53 @@ def list_families(
     principal: Principal,
     *,
     region: str | None,
-    category: str | None,
-    status: str | None,
+    category: str | None = None,
+    status: str | None = None,
+    not_served_since: dt.date | None = None,
+    name: str | None = None,
+    resident_id: str | None = None,
+    sort: FamilyOrder | None = None,
     limit: int,
     offset: int,
 ) -> dict[str, Any]:
     principal.require(Action.READ_CASES)
+    if name is not None or resident_id is not None:
+        principal.require(Action.SEARCH_BY_PERSONAL_DATA)
     prefix = principal.visible_scope(region)
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     if prefix is None:
         return {"items": [], "total": 0, "limit": limit, "offset": offset}
+    # A resident ID is looked up by its keyed hash in the resident index; the region scope
+    # below decides whether the caller may see the family it names.
+    holders = (
+        tuple(str(f) for f in runtime.app.families_holding_resident(resident_id))
+        if resident_id is not None
+        else None
+    )
     page = runtime.timeline.directory(
-        region_prefix=prefix, category=category, status=status, limit=limit, offset=offset
+        DirectoryQuery(
+            region_prefix=prefix,
+            category=category,
+            status=status,
+            not_served_since=not_served_since,
+            name_fragment=name,
+            family_ids=holders,
+            order=sort,
+            limit=limit,
+            offset=offset,
+        )
     )
     return {
         "items": [
             {
                 "id": row.family_id,
                 "region_code": row.region_code,
+                "region_name": region_name(county_code(row.region_code)),
                 "category": row.category,
                 "status": row.status,
                 "head_name": row.head_name,
                 "registered_on": row.registered_on,
+                "last_service_on": row.last_service_on,
             }
             for row in page.rows
         ],

@@ -37,6 +37,7 @@ from projections.backends import (
 from projections.batching import BatchProjection
 from projections.claims import ClaimsProjection, ClaimsView
 from projections.ledger import LedgerProjection, LedgerView
+from projections.name_grams import NameGrams
 from projections.reports import ReportsProjection, ReportsView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.sealing import Sealer
@@ -159,10 +160,14 @@ def check_cipher_key(app: Nuanxin) -> None:
 
 
 def seal_personal_data(runtime: Runtime) -> None:
-    """The views seal personal data with the event store's cipher; one written in clear by
-    an earlier version is emptied here and rebuilt sealed by its runner."""
+    """The views seal personal data with the event store's cipher, and index head names by
+    grams keyed with the resident index key; a view written in clear by an earlier version is
+    emptied here and rebuilt sealed by its runner."""
     key = base64.b64decode(runtime.app.env["CIPHER_KEY"])
     runtime.timeline.seal_with(Sealer(key))
+    runtime.timeline.index_names_with(
+        NameGrams.from_index_key(runtime.app.env["RESIDENT_INDEX_KEY"])
+    )
     if runtime.timeline.retire_clear_text(runtime.app.name):
         log.warning("timeline_view_rebuilt_sealed", reason="it held personal data in clear")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from contextlib import suppress
 from functools import cached_property
+from uuid import UUID
 
 from eventsourcing.persistence import RecordConflictError
 
 from application.base import NuanxinBase
 from application.resident_ids import ResidentIdHasher, legacy_index_id
-from domain.resident_index import ResidentIndexKey
+from domain.resident_index import ResidentIndex, ResidentIndexKey
 
 
 class ResidentIndexes(NuanxinBase):
@@ -34,3 +35,14 @@ class ResidentIndexes(NuanxinBase):
         return self.exists(self.resident_ids.index_id(id_number)) or self.exists(
             legacy_index_id(id_number)
         )
+
+    def families_holding_resident(self, id_number: str) -> list[UUID]:
+        """The families the resident's index points at, found by the keyed id alone: the one
+        that last claimed the number and, in a store written before ids were keyed, the one
+        its unkeyed index still names. No region check: callers scope what they show."""
+        holders: list[UUID] = []
+        for index_id in (self.resident_ids.index_id(id_number), legacy_index_id(id_number)):
+            if self.exists(index_id):
+                index: ResidentIndex = self.load(index_id, ResidentIndex, "resident index")
+                holders.append(index.family_id)
+        return list(dict.fromkeys(holders))

@@ -14,6 +14,7 @@ class Action(StrEnum):
     """Each value reads as what the caller may do, for the refusal's message."""
 
     READ_CASES = "read families, services and timelines"
+    SEARCH_BY_PERSONAL_DATA = "search families by a name or a resident ID"
     RECORD_CASES = "record families and services"
     READ_FUNDS = "read funds"
     READ_LEDGER = "read the ledger's journal, balances and transfers"
@@ -38,6 +39,9 @@ _EVERYONE = frozenset(Role)
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_CASES: _EVERYONE,
+    # Those who see names masked may not search by them either: each answer to "does a name
+    # with 秀 match?" would give back a character of the name the mask hides.
+    Action.SEARCH_BY_PERSONAL_DATA: frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
     Action.RECORD_CASES: frozenset({Role.CASEWORKER}),
     Action.READ_FUNDS: _EVERYONE,
     Action.READ_LEDGER: frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR}),

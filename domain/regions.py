@@ -22,6 +22,12 @@ def region_code_of(prefix: str) -> str:
     return prefix.ljust(6, "0") if len(prefix) <= 6 else prefix
 
 
+def county_code(code: str) -> str:
+    """The county-level region a code lies in: its first 6 digits, the deepest level that
+    `region_name` names (430121101001 → 430121, 长沙县)."""
+    return code[:6]
+
+
 @cache
 def region_name(code: str) -> str:
     """The current name of a 6-digit code (province, city or county); for a township or

@@ -7,6 +7,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -18,6 +19,7 @@ from domain.money import yuan_from_fen
 from domain.service import ServiceRecord
 from domain.values import FamilyCategory, FamilyStatus, Relation
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
+from projections.name_grams import NameGrams
 from projections.sealing import Sealer
 from projections.timeline_claims import CLAIM_DESCRIBERS
 
@@ -90,7 +92,38 @@ class DirectoryRow:
     status: str
     head_name: str
     registered_on: str
+    last_service_on: str | None
+    """The latest date of the family's services, voided ones left out, corrections applied."""
     updated_at: str
+
+
+class FamilyOrder(StrEnum):
+    """Orders of the family list, each ascending; ties keep registration order (the log's),
+    so that every order is total and a page never repeats or skips a family."""
+
+    LAST_SERVICE_ON = "last_service_on"
+    """Never served first, then the longest unserved: who to visit next."""
+    REGISTERED_ON = "registered_on"
+    REGION_CODE = "region_code"
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """Families whose region code starts with `region_prefix`, narrowed by every filter given.
+    Without an order, in registration order."""
+
+    region_prefix: str
+    category: str | None = None
+    status: str | None = None
+    not_served_since: dt.date | None = None
+    """No service on or after this date (never-served families included)."""
+    name_fragment: str | None = None
+    """Part of the head's name: matches names holding each of its characters and pairs."""
+    family_ids: tuple[str, ...] | None = None
+    """Only these families (none, when empty)."""
+    order: FamilyOrder | None = None
+    limit: int = 50
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +136,10 @@ class TimelineView(ProjectionView, ABC):
     @abstractmethod
     def seal_with(self, sealer: Sealer) -> None:
         """Personal data is sealed with this before it is written, opened with it on reads."""
+
+    @abstractmethod
+    def index_names_with(self, grams: NameGrams) -> None:
+        """Head names are searchable by these keyed grams; the names themselves stay sealed."""
 
     @abstractmethod
     def retire_clear_text(self, application_name: str) -> bool:
@@ -119,16 +156,8 @@ class TimelineView(ProjectionView, ABC):
         """Entries ordered by occurred_on then recorded_at, statuses as known at `known_at`."""
 
     @abstractmethod
-    def directory(
-        self,
-        *,
-        region_prefix: str,
-        category: str | None,
-        status: str | None,
-        limit: int,
-        offset: int,
-    ) -> DirectoryPage:
-        """Families whose region code starts with the prefix, in registration order."""
+    def directory(self, query: DirectoryQuery) -> DirectoryPage:
+        """A page of the families the query selects, in its order, and how many it selects."""
 
 
 def entry_status(voided_at: str | None, superseded_at: str | None, known_at: str | None) -> str:

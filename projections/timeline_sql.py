@@ -11,12 +11,15 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
+from projections.name_grams import NameGrams
 from projections.sealing import Sealer, is_sealed
 from projections.sql import Cursor, Dialect, SQLView, Statement, execute_in_runs
 from projections.timeline import (
     DirectoryPage,
+    DirectoryQuery,
     DirectoryRow,
     Entry,
+    FamilyOrder,
     TimelineChanges,
     TimelineRow,
     TimelineView,
@@ -28,13 +31,19 @@ from projections.timeline import (
 
 class SQLTimelineView(SQLView, TimelineView):
     """The timeline's queries and writes in either backend. Summaries, details and head names
-    are sealed (`projections.sealing`): they may hold personal data."""
+    are sealed (`projections.sealing`): they may hold personal data. Head names are searched
+    through keyed grams (`projections.name_grams`)."""
 
-    tables = ("timeline_entries", "family_directory")
+    tables = ("timeline_entries", "family_directory", "family_name_grams")
+    version = 2  # 2: the directory's last_service_on and the name grams
     sealer: Sealer
+    grams: NameGrams
 
     def seal_with(self, sealer: Sealer) -> None:
         self.sealer = sealer
+
+    def index_names_with(self, grams: NameGrams) -> None:
+        self.grams = grams
 
     def retire_clear_text(self, application_name: str) -> bool:
         """Empties a view written before its personal data was sealed, so that it is rebuilt
@@ -56,7 +65,8 @@ class SQLTimelineView(SQLView, TimelineView):
 
     def apply(self, changes: TimelineChanges, tracking: Tracking) -> None:
         self.write(
-            lambda cursor: write_changes(cursor, self.statements, self.sealer, changes), tracking
+            lambda cursor: write_changes(cursor, self.statements, self.sealer, self.grams, changes),
+            tracking,
         )
 
     def timeline(
@@ -68,20 +78,15 @@ class SQLTimelineView(SQLView, TimelineView):
             )
             return timeline_rows(cursor.fetchall(), known_at, self.sealer)
 
-    def directory(
-        self,
-        *,
-        region_prefix: str,
-        category: str | None,
-        status: str | None,
-        limit: int,
-        offset: int,
-    ) -> DirectoryPage:
-        params = directory_params(region_prefix, category, status, limit, offset)
+    def directory(self, query: DirectoryQuery) -> DirectoryPage:
+        where, params = directory_filter(query, self.grams)
         with self.read() as cursor:
-            cursor.execute(self.statements.count_directory(params), params)
+            cursor.execute(self.statements.count_directory(where), params)
             total = int(cursor.fetchone()["total"])
-            cursor.execute(self.statements.select_directory(params), params)
+            cursor.execute(
+                self.statements.select_directory(where, query.order),
+                params | {"limit": query.limit, "offset": query.offset},
+            )
             return directory_page(cursor.fetchall(), total, self.sealer)
 
 
@@ -93,6 +98,28 @@ DIRECTORY_COLUMNS = (
     "registered_on",
     "updated_at",
 )
+
+NEVER_SERVED = ""
+"""The directory's last_service_on of a family without a service: before every ISO date, so
+that "not served since" is one comparison and the never-served sort first in both backends
+(PostgreSQL and SQLite put NULLs at opposite ends)."""
+
+DIRECTORY_ORDER: dict[FamilyOrder | None, str] = {
+    None: "position",
+    FamilyOrder.LAST_SERVICE_ON: "last_service_on, position",
+    FamilyOrder.REGISTERED_ON: "registered_on, position",
+    FamilyOrder.REGION_CODE: "region_code, position",
+}
+"""Each order ends with the position of the family's registration in the log: unique, so the
+order is total and the same after a rebuild."""
+
+LAST_SERVICE = (
+    "COALESCE((SELECT MAX(e.occurred_on) FROM {t}timeline_entries e "
+    "WHERE e.family_id = {t}family_directory.family_id AND e.is_service_version = 1 "
+    f"AND e.superseded_at IS NULL AND e.voided_at IS NULL), '{NEVER_SERVED}')"
+)
+"""A family's last service: the current versions of its services (a correction supersedes the
+version before it and may move its date), voided ones left out."""
 
 
 @dataclass(frozen=True)
@@ -124,11 +151,24 @@ class TimelineStatements:
                 "CREATE TABLE IF NOT EXISTS {t}family_directory ("
                 "family_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, category TEXT NOT NULL, "
                 "status TEXT NOT NULL, head_name TEXT NOT NULL, registered_on TEXT NOT NULL, "
-                "updated_at TEXT NOT NULL, position BIGINT NOT NULL)"
+                "last_service_on TEXT NOT NULL, updated_at TEXT NOT NULL, "
+                "position BIGINT NOT NULL)"
             ),
             self._sql(
                 "CREATE INDEX IF NOT EXISTS family_directory_by_region "
                 "ON {t}family_directory (region_code, position)"
+            ),
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS family_directory_by_last_service "
+                "ON {t}family_directory (last_service_on, position)"
+            ),
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS family_directory_by_registration "
+                "ON {t}family_directory (registered_on, position)"
+            ),
+            self._sql(
+                "CREATE TABLE IF NOT EXISTS {t}family_name_grams (gram TEXT NOT NULL, "
+                "family_id TEXT NOT NULL, PRIMARY KEY (gram, family_id))"
             ),
         ]
 
@@ -174,8 +214,32 @@ class TimelineStatements:
     def insert_directory_row(self) -> str:
         return self._sql(
             "INSERT INTO {t}family_directory (family_id, region_code, category, status, "
-            "head_name, registered_on, updated_at, position) VALUES (:family_id, :region_code, "
-            ":category, :status, :head_name, :registered_on, :updated_at, :position)"
+            "head_name, registered_on, last_service_on, updated_at, position) VALUES "
+            "(:family_id, :region_code, :category, :status, :head_name, :registered_on, "
+            f"'{NEVER_SERVED}', :updated_at, :position)"
+        )
+
+    @property
+    def insert_name_gram(self) -> str:
+        return self._sql(
+            "INSERT INTO {t}family_name_grams (gram, family_id) VALUES (:gram, :family_id)"
+        )
+
+    @property
+    def refresh_last_service_of_family(self) -> str:
+        return self._sql(
+            f"UPDATE {{t}}family_directory SET last_service_on = {LAST_SERVICE} "
+            "WHERE family_id = :family_id"
+        )
+
+    @property
+    def refresh_last_service_of_service(self) -> str:
+        """For a correction or void, whose event names the service, not the family."""
+        return self._sql(
+            f"UPDATE {{t}}family_directory SET last_service_on = {LAST_SERVICE} "
+            "WHERE family_id = (SELECT family_id FROM {t}timeline_entries "
+            "WHERE source_id = :source_id AND is_service_version = 1 "
+            "ORDER BY position LIMIT 1)"
         )
 
     def update_directory_row(self, columns: Iterable[str]) -> str:
@@ -197,30 +261,24 @@ class TimelineStatements:
             "ORDER BY occurred_on, recorded_at, position"
         )
 
-    def select_directory(self, params: dict[str, Any]) -> str:
+    def select_directory(self, where: str, order: FamilyOrder | None) -> str:
         return self._sql(
             "SELECT family_id, region_code, category, status, head_name, registered_on, "
-            "updated_at FROM {t}family_directory"
-            + self._directory_filter(params)
-            + " ORDER BY position LIMIT :limit OFFSET :offset"
+            "last_service_on, updated_at FROM {t}family_directory"
+            + where
+            + f" ORDER BY {DIRECTORY_ORDER[order]} LIMIT :limit OFFSET :offset"
         )
 
-    def count_directory(self, params: dict[str, Any]) -> str:
-        return self._sql(
-            "SELECT COUNT(*) AS total FROM {t}family_directory" + self._directory_filter(params)
-        )
-
-    @staticmethod
-    def _directory_filter(params: dict[str, Any]) -> str:
-        return (
-            " WHERE region_code LIKE :region_like"
-            + (" AND category = :category" if "category" in params else "")
-            + (" AND status = :status" if "status" in params else "")
-        )
+    def count_directory(self, where: str) -> str:
+        return self._sql("SELECT COUNT(*) AS total FROM {t}family_directory" + where)
 
 
 def write_changes(
-    cursor: Cursor, statements: TimelineStatements, sealer: Sealer, changes: TimelineChanges
+    cursor: Cursor,
+    statements: TimelineStatements,
+    sealer: Sealer,
+    grams: NameGrams,
+    changes: TimelineChanges,
 ) -> None:
     # Order matters: a correction copies from the version before it, inserted earlier.
     ordered: list[Statement] = []
@@ -239,9 +297,29 @@ def write_changes(
         if change.is_new:
             position = min(e.position for e in changes.entries if e.family_id == change.family_id)
             ordered.append((statements.insert_directory_row, params | {"position": position}))
+            # A head's name is given once, at registration: its grams are never replaced.
+            ordered.extend(
+                (statements.insert_name_gram, {"gram": gram, "family_id": change.family_id})
+                for gram in grams.of(change.fields["head_name"])
+            )
         else:
             ordered.append((statements.update_directory_row(change.fields), params))
+    ordered.extend(last_service_refreshes(statements, changes.entries))
     execute_in_runs(cursor, ordered)
+
+
+def last_service_refreshes(
+    statements: TimelineStatements, entries: Iterable[Entry]
+) -> list[Statement]:
+    """After every entry of the page is written (and every directory row exists), each family
+    whose services changed takes its last service again, once per page."""
+    families = {e.family_id for e in entries if e.is_service_version and e.family_id}
+    # Corrections and voids name the service only; their family is the service's.
+    services = {e.source_id for e in entries if e.family_id is None}
+    return [
+        *((statements.refresh_last_service_of_family, {"family_id": f}) for f in families),
+        *((statements.refresh_last_service_of_service, {"source_id": s}) for s in services),
+    ]
 
 
 def entry_params(entry: Entry, sealer: Sealer) -> dict[str, Any]:
@@ -290,15 +368,39 @@ def timeline_rows(
     ]
 
 
-def directory_params(
-    region_prefix: str, category: str | None, status: str | None, limit: int, offset: int
-) -> dict[str, Any]:
-    params: dict[str, Any] = {"region_like": region_prefix + "%", "limit": limit, "offset": offset}
-    if category:
-        params["category"] = category
-    if status:
-        params["status"] = status
-    return params
+def directory_filter(query: DirectoryQuery, grams: NameGrams) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause that selects the query's families, and its parameters."""
+    conditions = ["region_code LIKE :region_like"]
+    params: dict[str, Any] = {"region_like": query.region_prefix + "%"}
+    if query.category:
+        conditions.append("category = :category")
+        params["category"] = query.category
+    if query.status:
+        conditions.append("status = :status")
+        params["status"] = query.status
+    if query.not_served_since:
+        conditions.append("last_service_on < :not_served_since")
+        params["not_served_since"] = query.not_served_since.isoformat()
+    if query.family_ids is not None:
+        families = {f"family_{i}": family_id for i, family_id in enumerate(query.family_ids)}
+        # `IN (NULL)` is true of no row: an empty list of families selects none.
+        conditions.append(f"family_id IN ({placeholders(families) or 'NULL'})")
+        params |= families
+    if query.name_fragment:
+        fragment = {f"gram_{i}": gram for i, gram in enumerate(grams.of(query.name_fragment))}
+        # The grams are distinct and (gram, family) is the key: a family holding every gram of
+        # the fragment has exactly as many rows among them.
+        conditions.append(
+            "family_id IN (SELECT g.family_id FROM {t}family_name_grams g "
+            f"WHERE g.gram IN ({placeholders(fragment)}) "
+            f"GROUP BY g.family_id HAVING COUNT(*) = {len(fragment)})"
+        )
+        params |= fragment
+    return " WHERE " + " AND ".join(conditions), params
+
+
+def placeholders(params: dict[str, Any]) -> str:
+    return ", ".join(":" + name for name in params)
 
 
 def directory_page(rows: list[Any], total: int, sealer: Sealer) -> DirectoryPage:
@@ -311,6 +413,7 @@ def directory_page(rows: list[Any], total: int, sealer: Sealer) -> DirectoryPage
                 status=row["status"],
                 head_name=sealer.open(row["head_name"]),
                 registered_on=row["registered_on"],
+                last_service_on=row["last_service_on"] or None,
                 updated_at=row["updated_at"],
             )
             for row in rows

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.runtime import Runtime, open_runtime
 from domain.personal_data import mask_address
 from infrastructure.settings import Settings
-from projections.timeline import TimelineProjection
+from projections.timeline import DirectoryQuery, TimelineProjection
 from tests.conftest import UserFactory
 from tests.steps import FAMILIES, register_family, timeline
 from tests.support import family_payload, person
@@ -125,7 +125,7 @@ def view_table_rows(runtime: Runtime) -> dict[str, list[dict[str, Any]]]:
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     rows: dict[str, list[dict[str, Any]]] = {}
     with view.read() as cursor:
-        for table in ("timeline_entries", "family_directory"):
+        for table in ("timeline_entries", "family_directory", "family_name_grams"):
             cursor.execute(view.dialect(f"SELECT * FROM {{t}}{table}"))
             rows[table] = [dict(row) for row in cursor.fetchall()]
     return rows
@@ -140,6 +140,7 @@ def test_the_view_tables_hold_no_names_phones_resident_ids_or_addresses_in_clear
 
     assert len(rows["timeline_entries"]) == 4
     assert len(rows["family_directory"]) == 1
+    assert len(rows["family_name_grams"]) == 5  # 赵, 长, 青, 赵长, 长青
     assert in_clear(rows, personal) == []
 
 
@@ -166,9 +167,7 @@ def test_a_view_written_in_clear_by_an_earlier_version_is_rebuilt_sealed_on_star
     reopened = open_runtime(settings, run_projections=True)
     try:
         rows = view_table_rows(reopened)
-        listed = reopened.timeline.directory(
-            region_prefix="43", category=None, status=None, limit=10, offset=0
-        )
+        listed = reopened.timeline.directory(DirectoryQuery(region_prefix="43"))
     finally:
         reopened.close()
 

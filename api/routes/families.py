@@ -19,7 +19,7 @@ from api.deps import (
 )
 from api.queries import family_timeline, list_families
 from api.responses import changed, created, shown
-from api.schemas.common import CalendarDate
+from api.schemas.common import CalendarDate, ResidentId
 from api.schemas.families import (
     ContactsAssign,
     FamilyClose,
@@ -32,9 +32,11 @@ from api.schemas.families import (
     GreenChannelGrant,
     MemberCreate,
     MemberDeceased,
+    NameFragment,
     Timeline,
 )
 from domain.values import FamilyCategory, FamilyStatus
+from projections.timeline import FamilyOrder
 
 router = APIRouter(prefix="/families", tags=["families"])
 
@@ -69,15 +71,33 @@ def get_families(
     region: str | None = None,
     category: FamilyCategory | None = None,
     status: FamilyStatus | None = None,
+    not_served_since: CalendarDate | None = None,
+    name: NameFragment | None = None,
+    resident_id: ResidentId | None = None,
+    sort: FamilyOrder | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> JSONResponse:
+    """Families within the caller's region, each with its county's name and its last service
+    (voided services left out, corrections applied).
+
+    - `not_served_since=DATE`: no service on or after DATE; never-served families included.
+    - `name`: a fragment of the head's name (one character or more); `resident_id`: any
+      member's full resident ID. Both only for caseworkers and supervisors, who see names.
+    - `sort`: `last_service_on` (never served first, then the longest unserved),
+      `registered_on` or `region_code`, each ascending; without it, registration order. Ties
+      keep registration order, so pages neither repeat nor skip a family.
+    """
     page = list_families(
         runtime,
         principal,
         region=region,
         category=category,
         status=status,
+        not_served_since=not_served_since,
+        name=name,
+        resident_id=resident_id,
+        sort=sort,
         limit=limit,
         offset=offset,
     )

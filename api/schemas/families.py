@@ -6,13 +6,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, StringConstraints
 
 from api.schemas.common import (
     CalendarDate,
     Name,
     OptionalText,
     Phone,
+    Printable,
     RegionCode,
     ResidentId,
     StrictModel,
@@ -173,13 +174,24 @@ class FamilyPublic(StrictModel):
     member_id: str | None = Field(default=None, description="the member a request added")
 
 
+NameFragment = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), Printable
+]
+"""Part of a head's name to search for: one character or more."""
+
+
 class FamilySummary(StrictModel):
     id: str
     region_code: str
+    region_name: str = Field(description="the county-level region's name, e.g. 长沙县")
     category: FamilyCategory
     status: FamilyStatus
     head_name: PersonName
     registered_on: dt.date
+    last_service_on: dt.date | None = Field(
+        description="the latest date of the family's services, voided ones left out, "
+        "corrections applied; null if never served"
+    )
 
 
 class FamilyList(StrictModel):
