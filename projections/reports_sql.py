@@ -22,7 +22,7 @@ from projections.reports import (
     ServiceFigures,
     ServiceFilter,
 )
-from projections.sql import Cursor, SQLView, Statement, execute_in_runs
+from projections.sql import Cursor, SQLView, Statement, execute_in_runs, region_range
 
 CREATE_TABLES = (
     "CREATE TABLE IF NOT EXISTS {t}report_families (family_id TEXT PRIMARY KEY, "
@@ -94,11 +94,6 @@ MEASURE_CONDITIONS = {
 }
 """What each coverage measure asks of an open special family on `as_of`. A visit is a service
 of kind `visit`; "within 90 days" includes the day 90 days before."""
-
-
-def region_range(prefix: str) -> dict[str, str]:
-    # "~" sorts after every digit, so the range holds exactly the codes under the prefix.
-    return {"region_low": prefix, "region_high": prefix + "~"}
 
 
 def service_params(query: ServiceFilter) -> dict[str, Any]:

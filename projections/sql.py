@@ -46,6 +46,14 @@ class Dialect:
 Statement = tuple[str, dict[str, Any]]
 
 
+def region_range(prefix: str) -> dict[str, str]:
+    """`region_code >= :region_low AND region_code < :region_high` selects the codes under
+    the prefix, from an index in both backends (LIKE does not, under PostgreSQL's collations
+    or SQLite's case-insensitive LIKE)."""
+    # "~" sorts after every digit, so the range holds exactly the codes under the prefix.
+    return {"region_low": prefix, "region_high": prefix + "~"}
+
+
 def execute_in_runs(cursor: Cursor, statements: Sequence[Statement]) -> None:
     """Executes in order, sending each run of the same statement as one executemany: psycopg
     pipelines it, where one round trip per row would cap a PostgreSQL rebuild at ~4,000

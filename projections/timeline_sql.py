@@ -13,7 +13,14 @@ from eventsourcing.persistence import Tracking
 
 from projections.name_grams import NameGrams
 from projections.sealing import Sealer, is_sealed
-from projections.sql import Cursor, Dialect, SQLView, Statement, execute_in_runs
+from projections.sql import (
+    Cursor,
+    Dialect,
+    SQLView,
+    Statement,
+    execute_in_runs,
+    region_range,
+)
 from projections.timeline import (
     DirectoryPage,
     DirectoryQuery,
@@ -370,8 +377,13 @@ def timeline_rows(
 
 def directory_filter(query: DirectoryQuery, grams: NameGrams) -> tuple[str, dict[str, Any]]:
     """The WHERE clause that selects the query's families, and its parameters."""
-    conditions = ["region_code LIKE :region_like"]
-    params: dict[str, Any] = {"region_like": query.region_prefix + "%"}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if query.region_prefix:
+        # Without a prefix (every region) no condition at all: SQLite would otherwise walk the
+        # region index and sort every row rather than walk the index of the order asked for.
+        conditions.append("region_code >= :region_low AND region_code < :region_high")
+        params |= region_range(query.region_prefix)
     if query.category:
         conditions.append("category = :category")
         params["category"] = query.category
@@ -396,7 +408,7 @@ def directory_filter(query: DirectoryQuery, grams: NameGrams) -> tuple[str, dict
             f"GROUP BY g.family_id HAVING COUNT(*) = {len(fragment)})"
         )
         params |= fragment
-    return " WHERE " + " AND ".join(conditions), params
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
 def placeholders(params: dict[str, Any]) -> str:
