@@ -47,10 +47,10 @@ def test_an_unknown_nested_field_is_refused_with_its_path(
 def test_an_unknown_query_parameter_is_refused_naming_it(
     client: TestClient, caseworker: dict[str, str]
 ) -> None:
-    response = client.get(FAMILIES, params={"name": "王秀英"}, headers=caseworker)
+    response = client.get(FAMILIES, params={"head_name": "王秀英"}, headers=caseworker)
 
     assert response.status_code == 422
-    assert problem_fields(response) == ["name"]
+    assert problem_fields(response) == ["head_name"]
 
 
 def test_a_body_over_one_mebibyte_is_refused_before_authentication(client: TestClient) -> None:
