@@ -2,7 +2,11 @@
 
 The library's SQLite recorder cannot be subscribed to, so the runner reads pages of the
 notification log itself: it is woken in-process after each save, and polls for writers in
-other processes. It also lets a read wait until the view has caught up with the log."""
+other processes. It also lets a read wait until the view has caught up with the log.
+
+A save's wake-up lingers a few milliseconds before the runner reads the log, so that the
+saves of busy moments reach the view in one transaction rather than one each; a read that
+waits for the view wakes the runner at once, so read-your-writes never waits for the linger."""
 
 from __future__ import annotations
 
@@ -31,15 +35,18 @@ class ProjectionRunner:
         *,
         batch_size: int = 1000,
         poll_interval: float = 0.5,
+        linger: float = 0.0,
     ) -> None:
         self.app = app
         self.projection = projection
         self.view = projection.view
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.linger = linger
         self._position = self.view.max_tracking_id(app.name) or 0
         self._advanced = threading.Condition()
         self._wake = threading.Event()
+        self._wanted_now = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
@@ -90,6 +97,12 @@ class ProjectionRunner:
                 self._advanced.notify_all()
 
     def wake(self) -> None:
+        """Something was written: project it after the linger."""
+        self._wake.set()
+
+    def wake_now(self) -> None:
+        """Someone waits for the view: project at once."""
+        self._wanted_now.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -100,7 +113,7 @@ class ProjectionRunner:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._wake.set()
+        self.wake_now()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
@@ -108,6 +121,7 @@ class ProjectionRunner:
         backoff = self.poll_interval
         while not self._stopping.is_set():
             self._wake.clear()
+            self._wanted_now.clear()
             try:
                 covered = self.run_once()
             except Exception as error:
@@ -118,8 +132,8 @@ class ProjectionRunner:
                 continue
             self.last_error = None
             backoff = self.poll_interval
-            if not covered:
-                self._wake.wait(self.poll_interval)
+            if not covered and self._wake.wait(self.poll_interval):
+                self._wanted_now.wait(self.linger)
 
     def wait_for(self, position: int, timeout: float) -> bool:
         with self._advanced:
@@ -146,7 +160,7 @@ class ReadYourWrites:
         target = self.app.recorder.max_notification_id() or 0
         if self.runner is not None:
             if self.runner.position < target:
-                self.runner.wake()
+                self.runner.wake_now()
             caught_up = self.runner.wait_for(target, self.timeout)
         else:
             caught_up = self._poll(target)
