@@ -61,11 +61,16 @@ class ProjectionRunner:
 
     def run_once(self) -> int:
         """Projects the next page of the log; answers how many notifications it covered."""
+        covered, _ = self._project_next_page()
+        return covered
+
+    def _project_next_page(self) -> tuple[int, bool]:
+        """How many notifications the page covered, and whether the log holds more."""
         start = self.view.max_tracking_id(self.app.name) or 0
         high = self.app.recorder.max_notification_id() or 0
         if high <= start:
             self._advance_to(start)
-            return 0
+            return 0, False
         notifications = self.app.recorder.select_notifications(
             start=start,
             limit=self.batch_size,
@@ -73,16 +78,17 @@ class ProjectionRunner:
             topics=self.projection.topics,
             inclusive_of_start=False,
         )
-        covered = notifications[-1].id if len(notifications) == self.batch_size else high
+        full_page = len(notifications) == self.batch_size
+        covered = notifications[-1].id if full_page else high
         events = [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
         try:
             self.projection.process_batch(events, Tracking(self.app.name, covered))
         except IntegrityError:
             # Another worker recorded this page first; its rows stand and ours rolled back.
             log.info("projection_page_taken_by_another_worker", projection=self.name)
-            return 1
+            return 1, True
         self._advance_to(covered)
-        return covered - start
+        return covered - start, full_page
 
     def catch_up(self) -> int:
         total = 0
@@ -123,7 +129,7 @@ class ProjectionRunner:
             self._wake.clear()
             self._wanted_now.clear()
             try:
-                covered = self.run_once()
+                _, more = self._project_next_page()
             except Exception as error:
                 self.last_error = f"{type(error).__name__}: {error}"
                 log.exception("projection_failed", projection=self.name)
@@ -132,7 +138,8 @@ class ProjectionRunner:
                 continue
             self.last_error = None
             backoff = self.poll_interval
-            if not covered and self._wake.wait(self.poll_interval):
+            # Saves made while the page was projected have set the wake-up again.
+            if not more and self._wake.wait(self.poll_interval):
                 self._wanted_now.wait(self.linger)
 
     def wait_for(self, position: int, timeout: float) -> bool:
