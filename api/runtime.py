@@ -40,6 +40,7 @@ from projections.ledger import LedgerProjection, LedgerView
 from projections.reports import ReportsProjection, ReportsView
 from projections.runner import ProjectionRunner, ReadYourWrites
 from projections.sealing import Sealer
+from projections.sql import SQLView
 from projections.timeline import TimelineProjection, TimelineView
 from projections.wakeup import LogListener
 
@@ -158,6 +159,14 @@ def check_cipher_key(app: Nuanxin) -> None:
         ) from None
 
 
+def upgrade_views(runtime: Runtime) -> None:
+    """Views written by another version of their tables are made again, to be rebuilt."""
+    for name, projection in runtime.projections.items():
+        view = projection.view
+        if isinstance(view, SQLView) and view.upgrade(runtime.app.name):
+            log.warning("view_rebuilt", view=name, reason="written by another version")
+
+
 def seal_personal_data(runtime: Runtime) -> None:
     """The views seal personal data with the event store's cipher; one written in clear by
     an earlier version is emptied here and rebuilt sealed by its runner."""
@@ -202,6 +211,7 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
         access=access,
         view_factories=factories,
     )
+    upgrade_views(runtime)
     seal_personal_data(runtime)
     if run_projections:
         runtime.start_projections()

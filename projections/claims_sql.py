@@ -18,6 +18,7 @@ COLUMNS = (
 
 class SQLClaimsView(SQLView, ClaimsView):
     tables = ("claims",)
+    view_name = "claims"
 
     def create_statements(self) -> list[str]:
         return [

@@ -155,6 +155,7 @@ REFRESH_LAST_SERVICE = (
 
 class SQLReportsView(SQLView, ReportsView):
     tables = ("report_families", "report_services", "report_policies", "report_claims")
+    view_name = "reports"
 
     def create_statements(self) -> list[str]:
         return [self.dialect(statement) for statement in CREATE_TABLES]

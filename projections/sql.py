@@ -61,6 +61,10 @@ class SQLView(ProjectionView):
     datastore: Datastore
     tracking_table: str
     tables: tuple[str, ...] = ()
+    view_name: str = ""
+    version: int = 1
+    """Of the view's tables and what they hold: a change to either bumps it, and `upgrade`
+    makes the tables of a store written by another version again, to be rebuilt."""
 
     if TYPE_CHECKING:  # provided by the backend's tracking recorder
 
@@ -85,11 +89,63 @@ class SQLView(ProjectionView):
     def read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)
 
+    def upgrade(self, application_name: str) -> bool:
+        """Drops and creates again the tables of a store written by another version of this
+        view (CREATE TABLE IF NOT EXISTS leaves an existing table as it was), and forgets its
+        position, so that its runner rebuilds it from the log; answers whether it had rows to
+        rebuild. A store from before views were versioned holds version 1. One transaction: a
+        process that stops half-way leaves the old tables and version."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                self.dialect(
+                    "CREATE TABLE IF NOT EXISTS {t}view_versions "
+                    "(view_name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                )
+            )
+            cursor.execute(
+                self.dialect("SELECT version FROM {t}view_versions WHERE view_name = :view_name"),
+                {"view_name": self.view_name},
+            )
+            row = cursor.fetchone()
+            stored = 1 if row is None else int(row["version"])
+            if row is not None and stored == self.version:
+                return False
+            rebuilt = False
+            if stored != self.version:
+                # Empty tables too: a table created by another version stays as it was made.
+                cursor.execute(
+                    self.dialect(
+                        f"SELECT 1 FROM {self.tracking_table} WHERE application_name = :name"
+                    ),
+                    {"name": application_name},
+                )
+                rebuilt = cursor.fetchone() is not None
+                for table in self.tables:
+                    cursor.execute(self.dialect(f"DROP TABLE IF EXISTS {{t}}{table}"))
+                for statement in self.create_statements():
+                    cursor.execute(statement)
+                self._forget_position(cursor, application_name)
+            cursor.execute(
+                self.dialect("DELETE FROM {t}view_versions WHERE view_name = :view_name"),
+                {"view_name": self.view_name},
+            )
+            cursor.execute(
+                self.dialect(
+                    "INSERT INTO {t}view_versions (view_name, version) "
+                    "VALUES (:view_name, :version)"
+                ),
+                {"view_name": self.view_name, "version": self.version},
+            )
+            return rebuilt
+
+    def _forget_position(self, cursor: Cursor, application_name: str) -> None:
+        cursor.execute(
+            self.dialect(f"DELETE FROM {self.tracking_table} WHERE application_name = :name"),
+            {"name": application_name},
+        )
+
     def clear(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for table in self.tables:
                 cursor.execute(self.dialect(f"DELETE FROM {{t}}{table}"))
-            cursor.execute(
-                self.dialect(f"DELETE FROM {self.tracking_table} WHERE application_name = :name"),
-                {"name": application_name},
-            )
+            self._forget_position(cursor, application_name)

@@ -31,6 +31,7 @@ class SQLTimelineView(SQLView, TimelineView):
     are sealed (`projections.sealing`): they may hold personal data."""
 
     tables = ("timeline_entries", "family_directory")
+    view_name = "timeline"
     sealer: Sealer
 
     def seal_with(self, sealer: Sealer) -> None:
