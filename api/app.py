@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import importlib.metadata
-import re
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI
 
 from api.auth_throttle import FailedAuthentications
 from api.body_limit import BodyLimit
 from api.deps import reject_unknown_query_parameters
 from api.docs import install_docs
 from api.metrics import Metrics
-from api.problems import install_problem_handlers, unexpected
+from api.problems import install_problem_handlers
+from api.request_context import RequestContext
 from api.routes import (
     access_log,
     audit,
@@ -74,8 +72,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         limit=settings.auth_failure_limit, window_seconds=settings.auth_failure_window
     )
     install_problem_handlers(app)
-    app.middleware("http")(bind_request_id)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Added last, so outermost: even a refused body answers with a request id.
+    app.add_middleware(RequestContext)
     api = APIRouter(
         prefix="/api/v1",
         responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 429, 503),
@@ -96,41 +95,3 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(api)
     app.include_router(health.router)
     return app
-
-
-async def bind_request_id(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    request_id = _client_request_id(request) or uuid.uuid4().hex
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    started = time.perf_counter()
-    try:
-        response = await call_next(request)
-    except Exception as error:  # noqa: BLE001 -- answered as problem+json, logged with the id
-        response = await unexpected(request, error)
-    response.headers["X-Request-ID"] = request_id
-    elapsed = time.perf_counter() - started
-    # The route's template, not the path, so that ids do not each make a new time series.
-    route = getattr(request.scope.get("route"), "path", "unmatched")
-    metrics: Metrics = request.app.state.metrics
-    metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-    metrics.latency.labels(request.method, route).observe(elapsed)
-    log.info(
-        "request",
-        method=request.method,
-        path=request.url.path,
-        status=response.status_code,
-        ms=round(elapsed * 1000, 1),
-    )
-    return response
-
-
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-
-
-def _client_request_id(request: Request) -> str | None:
-    """A client's X-Request-ID is echoed and logged only when it is short and plain; anything
-    else (a 10 MB header, a line break for a forged log line) is replaced by our own."""
-    given = request.headers.get("X-Request-ID", "")
-    return given if _REQUEST_ID.fullmatch(given) else None

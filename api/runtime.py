@@ -113,6 +113,7 @@ class Runtime:
             self.app,
             self.projections[projection_name],
             poll_interval=self.settings.projection_poll_interval,
+            linger=self.settings.projection_linger,
         )
 
     def start_projections(self) -> None:
@@ -127,7 +128,8 @@ class Runtime:
             self.listener = LogListener(
                 self.settings.database_url,
                 recorder.channel_name,
-                [runner.wake for runner in self.runners.values()],
+                # A reader in another process may be waiting: no linger.
+                [runner.wake_now for runner in self.runners.values()],
             )
             self.listener.start()
 

@@ -247,14 +247,16 @@ def copy_rows(runtime: Runtime, url: str, schema: str) -> dict[str, Any]:
     import psycopg
 
     table = sql.Identifier(schema, "copied_events")
+    # The application's own table: the schema also holds the access log's events.
+    events_table = runtime.app.recorder.events_table_name  # type: ignore[attr-defined]
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(
-                table, sql.Identifier(schema, _events_table(conn, schema))
+                table, sql.Identifier(schema, events_table)
             )
         )
         columns = "originator_id, originator_version, topic, state"
-        source = sql.Identifier(schema, _events_table(conn, schema))
+        source = sql.Identifier(schema, events_table)
         rows = conn.execute(sql.SQL(f"SELECT {columns} FROM {{}}").format(source)).fetchall()
         started = time.perf_counter()
         with (
@@ -269,16 +271,6 @@ def copy_rows(runtime: Runtime, url: str, schema: str) -> dict[str, Any]:
                 copy.write_row(row)
         seconds = time.perf_counter() - started
     return {"events": len(rows), "seconds": seconds}
-
-
-def _events_table(conn: Any, schema: str) -> str:
-    found = conn.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-        "AND table_name LIKE %s",
-        (schema, "%events"),
-    ).fetchall()
-    names = sorted(name for (name,) in found if name != "copied_events")
-    return str(names[0])
 
 
 def catch_up(runtime: Runtime) -> list[dict[str, Any]]:

@@ -2,7 +2,11 @@
 
 The library's SQLite recorder cannot be subscribed to, so the runner reads pages of the
 notification log itself: it is woken in-process after each save, and polls for writers in
-other processes. It also lets a read wait until the view has caught up with the log."""
+other processes. It also lets a read wait until the view has caught up with the log.
+
+A save's wake-up lingers a few milliseconds before the runner reads the log, so that the
+saves of busy moments reach the view in one transaction rather than one each; a read that
+waits for the view wakes the runner at once, so read-your-writes never waits for the linger."""
 
 from __future__ import annotations
 
@@ -31,15 +35,18 @@ class ProjectionRunner:
         *,
         batch_size: int = 1000,
         poll_interval: float = 0.5,
+        linger: float = 0.0,
     ) -> None:
         self.app = app
         self.projection = projection
         self.view = projection.view
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.linger = linger
         self._position = self.view.max_tracking_id(app.name) or 0
         self._advanced = threading.Condition()
         self._wake = threading.Event()
+        self._wanted_now = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
@@ -54,11 +61,16 @@ class ProjectionRunner:
 
     def run_once(self) -> int:
         """Projects the next page of the log; answers how many notifications it covered."""
+        covered, _ = self._project_next_page()
+        return covered
+
+    def _project_next_page(self) -> tuple[int, bool]:
+        """How many notifications the page covered, and whether the log holds more."""
         start = self.view.max_tracking_id(self.app.name) or 0
         high = self.app.recorder.max_notification_id() or 0
         if high <= start:
             self._advance_to(start)
-            return 0
+            return 0, False
         notifications = self.app.recorder.select_notifications(
             start=start,
             limit=self.batch_size,
@@ -66,16 +78,17 @@ class ProjectionRunner:
             topics=self.projection.topics,
             inclusive_of_start=False,
         )
-        covered = notifications[-1].id if len(notifications) == self.batch_size else high
+        full_page = len(notifications) == self.batch_size
+        covered = notifications[-1].id if full_page else high
         events = [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
         try:
             self.projection.process_batch(events, Tracking(self.app.name, covered))
         except IntegrityError:
             # Another worker recorded this page first; its rows stand and ours rolled back.
             log.info("projection_page_taken_by_another_worker", projection=self.name)
-            return 1
+            return 1, True
         self._advance_to(covered)
-        return covered - start
+        return covered - start, full_page
 
     def catch_up(self) -> int:
         total = 0
@@ -90,6 +103,12 @@ class ProjectionRunner:
                 self._advanced.notify_all()
 
     def wake(self) -> None:
+        """Something was written: project it after the linger."""
+        self._wake.set()
+
+    def wake_now(self) -> None:
+        """Someone waits for the view: project at once."""
+        self._wanted_now.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -100,7 +119,7 @@ class ProjectionRunner:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._wake.set()
+        self.wake_now()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
@@ -108,8 +127,9 @@ class ProjectionRunner:
         backoff = self.poll_interval
         while not self._stopping.is_set():
             self._wake.clear()
+            self._wanted_now.clear()
             try:
-                covered = self.run_once()
+                _, more = self._project_next_page()
             except Exception as error:
                 self.last_error = f"{type(error).__name__}: {error}"
                 log.exception("projection_failed", projection=self.name)
@@ -118,8 +138,9 @@ class ProjectionRunner:
                 continue
             self.last_error = None
             backoff = self.poll_interval
-            if not covered:
-                self._wake.wait(self.poll_interval)
+            # Saves made while the page was projected have set the wake-up again.
+            if not more and self._wake.wait(self.poll_interval):
+                self._wanted_now.wait(self.linger)
 
     def wait_for(self, position: int, timeout: float) -> bool:
         with self._advanced:
@@ -146,7 +167,7 @@ class ReadYourWrites:
         target = self.app.recorder.max_notification_id() or 0
         if self.runner is not None:
             if self.runner.position < target:
-                self.runner.wake()
+                self.runner.wake_now()
             caught_up = self.runner.wait_for(target, self.timeout)
         else:
             caught_up = self._poll(target)

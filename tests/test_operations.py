@@ -138,6 +138,17 @@ def test_a_request_id_given_by_the_client_is_answered_back(client: TestClient) -
     assert response.headers["X-Request-ID"] == "gateway-7f3a"
 
 
+def test_a_body_refused_as_too_large_still_answers_with_a_request_id(client: TestClient) -> None:
+    response = client.post(
+        FAMILIES,
+        content=b"{" + b" " * (1024 * 1024) + b"}",
+        headers={"Content-Type": "application/json", "X-Request-ID": "gateway-413"},
+    )
+
+    assert response.status_code == 413
+    assert response.headers["X-Request-ID"] == "gateway-413"
+
+
 def test_log_lines_are_json_naming_the_request_id_of_their_request(
     runtime: Runtime, caseworker: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
