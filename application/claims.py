@@ -247,8 +247,9 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         claim_id: UUID,
         action: Action,
         expected_version: int | None,
-    ) -> Claim:
-        """Acting on a claim takes the role and a region covering the claim's family."""
+    ) -> tuple[Claim, Family]:
+        """Acting on a claim takes the role and a region covering the claim's family; answers
+        the claim and its family."""
         principal.require(action)
         claim: Claim = self.load(claim_id, Claim, "claim")
         family: Family = self.load(claim.family_id, Family, "family")
@@ -257,7 +258,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
                 f"claim {claim_id} is of a family outside your region ({principal.region_code})"
             )
         check_expected_version(claim, expected_version)
-        return claim
+        return claim, family
 
     def approve_claim(
         self,
@@ -271,7 +272,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         on = self._past_or_today(approved_on, "approved_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(
+            claim, family = self._claim_to_act_on(
                 principal, claim_id, Action.DECIDE_CLAIMS, expected_version
             )
             claim.approve(by=principal.user_id, by_name=principal.name, on=on)
@@ -289,6 +290,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
                 memo=CLAIM_KIND_LABELS[claim.kind],
                 occurred_on=on,
                 cause={"type": "claim", "id": str(claim.id)},
+                family_region=family.region_code,
             )
             return [claim, fund, family_account, reservation], claim_body(claim)
 
@@ -312,7 +314,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         on = self._past_or_today(rejected_on, "rejected_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(
+            claim, _ = self._claim_to_act_on(
                 principal, claim_id, Action.DECIDE_CLAIMS, expected_version
             )
             claim.reject(by=principal.user_id, by_name=principal.name, on=on, reason=reason)
@@ -340,7 +342,9 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         on = self._past_or_today(paid_on, "paid_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(principal, claim_id, Action.PAY_CLAIMS, expected_version)
+            claim, family = self._claim_to_act_on(
+                principal, claim_id, Action.PAY_CLAIMS, expected_version
+            )
             claim.pay(by=principal.user_id, by_name=principal.name, paid_on=on, reference=reference)
             family_account = self._beneficiary_account(claim.family_id)
             payment_id = Claim.payment_transfer_id(claim.id)
@@ -356,6 +360,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
                     memo=f"{CLAIM_KIND_LABELS[claim.kind]} {reference}".strip(),
                     occurred_on=on,
                     cause={"type": "claim", "id": str(claim.id), "reference": reference},
+                    family_region=family.region_code,
                 )
                 return [claim, insurer, family_account, payment], claim_body(claim)
             reservation: Transfer = self.load(payment_id, Transfer, "transfer")
@@ -386,7 +391,7 @@ class ClaimCommands(PolicyCommands, RuleCommands):
         on = self._past_or_today(cancelled_on, "cancelled_on")
 
         def decide() -> Decision:
-            claim = self._claim_to_act_on(
+            claim, _ = self._claim_to_act_on(
                 principal, claim_id, Action.CANCEL_CLAIMS, expected_version
             )
             was_approved = claim.status == ClaimStatus.APPROVED

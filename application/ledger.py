@@ -279,6 +279,7 @@ class LedgerCommands(NuanxinBase):
             memo="暖心行动慰问金",
             occurred_on=occurred_on,
             cause={"type": "service", "id": str(service_id)},
+            family_region=family_region,
         )
         return transfer, [fund, family_account]
 

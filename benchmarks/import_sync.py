@@ -225,6 +225,7 @@ def _paid(source: Account, target: Account, fen: int, cause: str) -> Any:
         memo="暖心行动慰问金",
         occurred_on=dt.date(2025, 1, 1),
         cause={"type": cause, "id": str(uuid.uuid4())},
+        family_region=VILLAGE if cause == "service" else None,
     )
 
 

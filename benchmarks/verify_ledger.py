@@ -73,6 +73,7 @@ def add_transfers(runtime: Runtime, count: int, *, seed: int = 7) -> None:
                 memo="benchmark",
                 occurred_on=day,
                 cause={"type": kind.value},
+                family_region="430121101001" if kind == TransferKind.SERVICE_PAYMENT else None,
             )
             app.save(source, target, transfer)
 

@@ -3,6 +3,7 @@ proportion to how far its value reaches its target; the weights and targets are 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -41,6 +42,17 @@ DEFAULT_TARGETS: dict[str, float] = {
     "visits_per_family": 4,
     "claims_decided_30d_rate": 100,
 }
+
+
+CLAIM_DECISION_DAYS = 30
+"""30天内办结: a claim is decided in time when approved or rejected within 30 days of its
+submission."""
+
+
+def claim_decision_due_on(submitted_on: dt.date) -> dt.date:
+    """The last day a claim submitted on `submitted_on` is decided in time: submitted on
+    March 1st, decided by March 31st."""
+    return submitted_on + dt.timedelta(days=CLAIM_DECISION_DAYS)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class JournalRow:
     account_kind: str
     account_name: str
     region_code: str | None
+    """The region the entry counts in; for a fund's, the fund's."""
     transfer_id: str
     transfer_kind: str | None
     side: str
@@ -66,7 +67,8 @@ class JournalRow:
 @dataclass(frozen=True)
 class LedgerQuery:
     """`as_of` keeps entries of business dates up to that day; `known_at` keeps what had been
-    recorded by then; `region_prefix` keeps fund accounts of that region subtree."""
+    recorded by then; `region_prefix` keeps the fund accounts of that region subtree, and the
+    journal entries that count in it (`the_region_a_leg_counts_in`)."""
 
     as_of: dt.date | None = None
     known_at: dt.datetime | None = None
@@ -139,6 +141,9 @@ def _entry_recorded(event: Any, position: int, changes: LedgerChanges) -> None:
             "occurred_on": event.occurred_on.isoformat(),
             "recorded_at": utc_text(event.timestamp),
             "entry_hash": event.entry_hash,
+            # Absent from entries recorded before entries named it: the view then takes it from
+            # the accounts (`OLD_ENTRY_REGION`).
+            "region_code": getattr(event, "region_code", None),
         }
     )
 

@@ -18,6 +18,7 @@ ACCOUNT_COLUMNS = (
 ENTRY_COLUMNS = (
     "position", "account_id", "version", "transfer_id", "counterparty_id", "side", "phase",
     "amount_fen", "posted_delta", "pending_delta", "occurred_on", "recorded_at", "entry_hash",
+    "region_code",
 )  # fmt: skip
 TRANSFER_COLUMNS = (
     "transfer_id", "kind", "memo", "cause", "occurred_on", "state", "reverses", "position",
@@ -29,16 +30,30 @@ TRANSFER_COLUMNS = (
 STORED_COLUMN_NAMES = {"pending_delta": "reserved_delta"}
 
 
-def _insert(table: str, columns: tuple[str, ...]) -> str:
+# An entry recorded before entries named their region counts where its account does, or,
+# for a family's or a payer's account (which have none), where the fund on its other side
+# does: the same as `the_region_a_leg_counts_in`, except that a family's leg of such an old
+# payment counts in the paying fund's region, since the family's was not recorded then.
+OLD_ENTRY_REGION = (
+    "COALESCE(:region_code, "
+    "(SELECT region_code FROM {t}ledger_accounts WHERE account_id = :account_id), "
+    "(SELECT region_code FROM {t}ledger_accounts WHERE account_id = :counterparty_id))"
+)
+
+
+def _insert(table: str, columns: tuple[str, ...], **values: str) -> str:
+    """`values` gives an SQL expression for a column in place of its parameter."""
     stored = (STORED_COLUMN_NAMES.get(column, column) for column in columns)
     return (
         f"INSERT INTO {{t}}{table} ({', '.join(stored)}) "
-        f"VALUES ({', '.join(':' + c for c in columns)})"
+        f"VALUES ({', '.join(values.get(c, ':' + c) for c in columns)})"
     )
 
 
 class SQLLedgerView(SQLView, LedgerView):
     tables = ("ledger_accounts", "ledger_entries", "ledger_transfers")
+    version = 2
+    """2: each journal entry keeps the region it counts in."""
 
     def create_statements(self) -> list[str]:
         return [
@@ -55,7 +70,7 @@ class SQLLedgerView(SQLView, LedgerView):
                 "counterparty_id TEXT NOT NULL, side TEXT NOT NULL, phase TEXT NOT NULL, "
                 "amount_fen BIGINT NOT NULL, posted_delta BIGINT NOT NULL, "
                 "reserved_delta BIGINT NOT NULL, occurred_on TEXT NOT NULL, "
-                "recorded_at TEXT NOT NULL, entry_hash TEXT NOT NULL)",
+                "recorded_at TEXT NOT NULL, entry_hash TEXT NOT NULL, region_code TEXT)",
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_account "
                 "ON {t}ledger_entries (account_id, occurred_on, position)",
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_date "
@@ -80,7 +95,10 @@ class SQLLedgerView(SQLView, LedgerView):
                     (self.dialect(statement), params)
                     for statement, batch in (
                         (_insert("ledger_accounts", ACCOUNT_COLUMNS), changes.accounts),
-                        (_insert("ledger_entries", ENTRY_COLUMNS), changes.entries),
+                        (
+                            _insert("ledger_entries", ENTRY_COLUMNS, region_code=OLD_ENTRY_REGION),
+                            changes.entries,
+                        ),
                         (_insert("ledger_transfers", TRANSFER_COLUMNS), changes.transfers),
                         (
                             "UPDATE {t}ledger_transfers SET state = :state "
@@ -139,7 +157,7 @@ class SQLLedgerView(SQLView, LedgerView):
         # date range is applied only after it is computed.
         statement = self.dialect(
             "SELECT * FROM (SELECT e.position, e.occurred_on, e.recorded_at, e.account_id, "
-            "a.kind AS account_kind, a.name AS account_name, a.region_code, e.transfer_id, "
+            "a.kind AS account_kind, a.name AS account_name, e.region_code, e.transfer_id, "
             "t.kind AS transfer_kind, e.side, e.phase, e.amount_fen, e.counterparty_id, "
             "t.memo, t.cause, e.entry_hash, SUM(e.posted_delta) OVER (PARTITION BY e.account_id "
             "ORDER BY e.occurred_on, e.position ROWS UNBOUNDED PRECEDING) AS balance "
@@ -147,7 +165,7 @@ class SQLLedgerView(SQLView, LedgerView):
             "LEFT JOIN {t}ledger_transfers t ON t.transfer_id = e.transfer_id "
             "WHERE e.occurred_on <= :as_of AND e.recorded_at <= :known_at"
             + (" AND e.account_id = :account_id" if account_id else "")
-            + (" AND a.region_code LIKE :region_like" if query.region_prefix else "")
+            + (" AND e.region_code LIKE :region_like" if query.region_prefix else "")
             + ") journal WHERE occurred_on >= :date_from AND occurred_on <= :date_to "
             "ORDER BY occurred_on, position"
         )

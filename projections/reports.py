@@ -1,10 +1,11 @@
 """The facts the reports count (DESIGN.md section 11), projected from case and service events.
 
 One row per family (region, category, open or closed, dual contacts, family doctor, green
-channel, last service) and one per service (date, occasion, kind, cash and goods in fen,
-voided, corrections applied). No names, phones or addresses: those stay in the encrypted
-events (DESIGN.md section 7). Claims and policies have tables of their own, so that a describer
-for their events is all a new kind of fact needs."""
+channel, last service), one per service (date, occasion, kind, cash and goods in fen, voided,
+corrections applied), one per policy (programme, period) and one per claim (submitted, due,
+decided, the region of its family when decided). No names, phones or addresses: those stay in
+the encrypted events (DESIGN.md section 7). Each kind of fact has a table of its own, so that a
+describer for its events is all a new kind needs."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
+from domain.claims.claim import Claim
 from domain.claims.policy import InsurancePolicy
 from domain.family import Family
+from domain.scorecard import claim_decision_due_on
 from domain.service import ServiceRecord
 from domain.values import FamilyCategory, FamilyStatus
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
@@ -41,6 +44,8 @@ class RowChange:
     values: dict[str, Any] = field(default_factory=dict)
     is_new: bool = False
     increments: tuple[str, ...] = ()
+    takes_family_region: bool = False
+    """The row's region becomes its family's, as the rows written before it leave it."""
 
 
 @dataclass
@@ -104,6 +109,31 @@ class FamilyFactsPage:
     total: int
 
 
+@dataclass(frozen=True)
+class ClaimDecision:
+    """A claim decided (approved or rejected), and whether in time (`claim_decision_due_on`)."""
+
+    claim_id: str
+    family_id: str
+    region_code: str
+    kind: str
+    submitted_on: str
+    decided_on: str
+    decision: str
+    due_on: str
+
+    @property
+    def in_time(self) -> bool:
+        return self.decided_on <= self.due_on
+
+
+@dataclass(frozen=True)
+class ClaimDecisionPage:
+    rows: list[ClaimDecision]
+    total: int
+    in_time: int
+
+
 COVERAGE_MEASURES = (
     "with_contacts",
     "with_family_doctor",
@@ -156,10 +186,16 @@ class ReportsView(ProjectionView, ABC):
 
     @abstractmethod
     def claims_decided(
-        self, region_prefix: str, year: int, group_length: int, decide_within: int
+        self, region_prefix: str, year: int, group_length: int
     ) -> dict[str, tuple[int, int]]:
-        """Claims submitted in the year per region group: (decided within `decide_within`
-        days, submitted)."""
+        """Claims decided in the year per region group of the family when decided: (decided in
+        time, decided)."""
+
+    @abstractmethod
+    def claim_decisions(
+        self, region_prefix: str, year: int, limit: int, offset: int
+    ) -> ClaimDecisionPage:
+        """The claims `claims_decided` counts, in the order they were submitted."""
 
 
 def _family_row(family_id: str, **values: Any) -> RowChange:
@@ -208,6 +244,9 @@ def _reopened(event: Any, _: int, changes: ReportChanges) -> None:
     )
 
 
+Describer = Callable[[Any, int, ReportChanges], None]
+
+
 def goods_fen(goods: list[dict[str, Any]]) -> int:
     return sum(int(item["value_fen"]) for item in goods)
 
@@ -253,6 +292,31 @@ def _service_voided(event: Any, _: int, changes: ReportChanges) -> None:
     changes.changed_services.add(key["service_id"])
 
 
+def _claim_submitted(event: Any, position: int, changes: ReportChanges) -> None:
+    values = {
+        "family_id": str(event.family_id),
+        "region_code": event.region_code,
+        "kind": str(event.kind),
+        "submitted_on": event.submitted_on.isoformat(),
+        "due_on": claim_decision_due_on(event.submitted_on).isoformat(),
+        "position": position,
+    }
+    key = {"claim_id": str(event.originator_id)}
+    changes.rows.append(RowChange("report_claims", key, values, is_new=True))
+
+
+def _claim_decided(decision: str, date_name: str) -> Describer:
+    """An approval or rejection: counted in the region the family is in when decided, whose
+    county decided it."""
+
+    def describe(event: Any, _: int, changes: ReportChanges) -> None:
+        values = {"decided_on": getattr(event, date_name).isoformat(), "decision": decision}
+        key = {"claim_id": str(event.originator_id)}
+        changes.rows.append(RowChange("report_claims", key, values, takes_family_region=True))
+
+    return describe
+
+
 def _policy_enrolled(event: Any, position: int, changes: ReportChanges) -> None:
     values = {
         "family_id": str(event.family_id),
@@ -264,8 +328,6 @@ def _policy_enrolled(event: Any, position: int, changes: ReportChanges) -> None:
     key = {"policy_id": str(event.originator_id)}
     changes.rows.append(RowChange("report_policies", key, values, is_new=True))
 
-
-Describer = Callable[[Any, int, ReportChanges], None]
 
 DESCRIBERS: dict[type[Any], Describer] = {
     getattr(Family, "Registered"): _registered,
@@ -281,8 +343,11 @@ DESCRIBERS: dict[type[Any], Describer] = {
     getattr(ServiceRecord, "Corrected"): _service_corrected,
     getattr(ServiceRecord, "Voided"): _service_voided,
     getattr(InsurancePolicy, "Enrolled"): _policy_enrolled,
+    getattr(Claim, "Submitted"): _claim_submitted,
+    getattr(Claim, "Approved"): _claim_decided("approved", "approved_on"),
+    getattr(Claim, "Rejected"): _claim_decided("rejected", "rejected_on"),
 }
-"""The events whose facts the reports count; claim and policy events add theirs here."""
+"""The events whose facts the reports count."""
 
 
 class ReportsProjection(BatchProjection[ReportsView]):

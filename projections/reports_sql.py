@@ -12,6 +12,8 @@ from eventsourcing.persistence import Tracking
 
 from projections.reports import (
     SPECIAL_CATEGORIES,
+    ClaimDecision,
+    ClaimDecisionPage,
     CoverageFigures,
     FamilyFacts,
     FamilyFactsPage,
@@ -53,15 +55,23 @@ CREATE_TABLES = (
     "ON {t}report_policies (family_id, programme, starts_on)",
     "CREATE TABLE IF NOT EXISTS {t}report_claims (claim_id TEXT PRIMARY KEY, "
     "family_id TEXT NOT NULL, region_code TEXT NOT NULL, kind TEXT NOT NULL, "
-    "submitted_on TEXT NOT NULL, days_to_decide INTEGER, position BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS report_claims_by_region "
-    "ON {t}report_claims (region_code, submitted_on)",
+    "submitted_on TEXT NOT NULL, due_on TEXT NOT NULL, decided_on TEXT, decision TEXT, "
+    "position BIGINT NOT NULL)",
+    # Covering: the scorecard counts a province's decisions from the index alone.
+    "CREATE INDEX IF NOT EXISTS report_claims_by_decision "
+    "ON {t}report_claims (region_code, decided_on, due_on)",
 )
 
 EARLIEST = "0000-01-01"
 """Before every ISO date: a period without a start."""
 
 IN_REGION = "{a}region_code >= :region_low AND {a}region_code < :region_high"
+
+CLAIMS_DECIDED = (
+    IN_REGION.format(a="c.") + " AND c.decided_on >= :date_from AND c.decided_on <= :date_to"
+)
+"""Claims decided in a period, in the region of their family when decided."""
+CLAIM_DECISION_COLUMNS = tuple(ClaimDecision.__dataclass_fields__)
 
 SERVICES_COUNTED = (
     IN_REGION.format(a="s.") + " AND s.voided = 0 AND s.occurred_on >= :date_from "
@@ -136,9 +146,16 @@ def _change_statement(change: RowChange) -> Statement:
         return f"INSERT INTO {{t}}{change.table} ({columns}) VALUES ({values})", params
     assignments = [f"{name} = :{name}" for name in change.values]
     assignments += [f"{name} = {name} + 1" for name in change.increments]
+    if change.takes_family_region:
+        assignments.append(FAMILY_REGION_NOW.format(table=change.table))
     where = " AND ".join(f"{name} = :{name}" for name in change.key)
     return f"UPDATE {{t}}{change.table} SET {', '.join(assignments)} WHERE {where}", params
 
+
+FAMILY_REGION_NOW = (
+    "region_code = COALESCE((SELECT f.region_code FROM {{t}}report_families f "
+    "WHERE f.family_id = {{t}}{table}.family_id), region_code)"
+)
 
 REFRESH_LAST_SERVICE = (
     "UPDATE {t}report_families SET last_service_on = (SELECT MAX(s.occurred_on) "
@@ -150,6 +167,8 @@ REFRESH_LAST_SERVICE = (
 
 class SQLReportsView(SQLView, ReportsView):
     tables = ("report_families", "report_services", "report_policies", "report_claims")
+    version = 2
+    """2: claims keep when they were submitted, due and decided."""
 
     def create_statements(self) -> list[str]:
         return [self.dialect(statement) for statement in CREATE_TABLES]
@@ -305,16 +324,39 @@ class SQLReportsView(SQLView, ReportsView):
         return {row["code"]: int(row["visits"]) for row in rows}
 
     def claims_decided(
-        self, region_prefix: str, year: int, group_length: int, decide_within: int
+        self, region_prefix: str, year: int, group_length: int
     ) -> dict[str, tuple[int, int]]:
         rows = self._select(
-            f"SELECT {_group(group_length, 'c.')} AS code, COUNT(*) AS submitted, "
-            f"{_counted('c.days_to_decide <= :decide_within')} AS decided "
-            f"FROM {{t}}report_claims c WHERE {IN_REGION.format(a='c.')} "
-            "AND c.submitted_on >= :date_from AND c.submitted_on <= :date_to GROUP BY 1",
-            region_range(region_prefix) | _year_params(year) | {"decide_within": decide_within},
+            f"SELECT {_group(group_length, 'c.')} AS code, COUNT(*) AS decided, "
+            f"{_counted('c.decided_on <= c.due_on')} AS in_time "
+            f"FROM {{t}}report_claims c WHERE {CLAIMS_DECIDED} GROUP BY 1",
+            region_range(region_prefix) | _year_params(year),
         )
-        return {row["code"]: (int(row["decided"]), int(row["submitted"])) for row in rows}
+        return {row["code"]: (int(row["in_time"]), int(row["decided"])) for row in rows}
+
+    def claim_decisions(
+        self, region_prefix: str, year: int, limit: int, offset: int
+    ) -> ClaimDecisionPage:
+        params = region_range(region_prefix) | _year_params(year)
+        summary = self._select(
+            f"SELECT COUNT(*) AS total, {_counted('c.decided_on <= c.due_on')} AS in_time "
+            f"FROM {{t}}report_claims c WHERE {CLAIMS_DECIDED}",
+            params,
+        )[0]
+        rows = self._select(
+            "SELECT c.claim_id, c.family_id, c.region_code, c.kind, c.submitted_on, "
+            f"c.decided_on, c.decision, c.due_on FROM {{t}}report_claims c "
+            f"WHERE {CLAIMS_DECIDED} ORDER BY c.position LIMIT :limit OFFSET :offset",
+            params | {"limit": limit, "offset": offset},
+        )
+        return ClaimDecisionPage(
+            rows=[
+                ClaimDecision(**{name: row[name] for name in CLAIM_DECISION_COLUMNS})
+                for row in rows
+            ],
+            total=int(summary["total"]),
+            in_time=int(summary["in_time"] or 0),
+        )
 
 
 def _group(length: int, alias: str) -> str:

@@ -61,6 +61,7 @@ from tests.conftest import POSTGRES_URL, UserFactory
 from tests.steps import command_environment
 
 DAY = dt.date(2024, 2, 8)
+FAMILY_REGION = "430121101001"
 ADMIN_ACTOR = Actor(user_id="admin-1", name="县计生协 财务 王会计", role="admin")
 ADMIN = Principal(user_id="admin-1", name="县计生协 财务 王会计", role=Role.ADMIN, region_code=None)
 AUDITOR = Principal(user_id="auditor-1", name="审计 李审计", role=Role.AUDITOR, region_code=None)
@@ -146,6 +147,7 @@ def build_ledger(runtime: Runtime) -> Ledger:
             memo="春节慰问金",
             occurred_on=DAY + dt.timedelta(days=2),
             cause={"type": "service", "id": str(uuid4())},
+            family_region=FAMILY_REGION,
         )
         app.save(county, family, payment)
         reversal = reverse_transfer(
@@ -165,6 +167,7 @@ def build_ledger(runtime: Runtime) -> Ledger:
             memo="住院护理补贴",
             occurred_on=DAY + dt.timedelta(days=4),
             cause={"type": "claim", "id": str(uuid4())},
+            family_region=FAMILY_REGION,
         )
         app.save(county, family, claim)
         post_pending_transfer(claim, county, family, posted_on=DAY + dt.timedelta(days=10))
@@ -449,6 +452,7 @@ def test_transfer_rows_swapped_between_two_alike_transfers_are_found(
                 memo="端午慰问金",
                 occurred_on=DAY + dt.timedelta(days=days),
                 cause={"type": "service", "id": str(uuid4())},
+                family_region=FAMILY_REGION,
             )
             runtime.app.save(ledger.county, ledger.family, payment)
             payments.append(payment)
@@ -1007,6 +1011,7 @@ def test_a_fund_overdrawn_only_as_of_an_earlier_date_is_found(
             memo="慰问金",
             occurred_on=DAY - dt.timedelta(days=5),
             cause={"type": "service", "id": str(uuid4())},
+            family_region=FAMILY_REGION,
         )
         runtime.app.save(county, family, payment)
 
@@ -1052,6 +1057,7 @@ def test_snapshots_of_an_account_with_entries_over_many_dates_verify(runtime: Ru
                 memo=f"慰问 {number}",
                 occurred_on=on,
                 cause={"type": "service", "id": str(uuid4())},
+                family_region=FAMILY_REGION,
             )
             app.save(treasury, province, family, receipt, payment)
     assert app.snapshots is not None

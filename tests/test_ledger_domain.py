@@ -34,6 +34,7 @@ from domain.ledger.rules import (
 )
 from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import (
+    AccountKind,
     EntryPhase,
     FundSource,
     Programme,
@@ -47,6 +48,7 @@ PROVINCE = "430000"
 CITY = "430100"
 COUNTY = "430121"
 OTHER_COUNTY = "430124"
+FAMILY_REGION = "430121101001"
 
 
 def fund(
@@ -105,6 +107,7 @@ def pay(from_account: Account, family: Account, amount_fen: int) -> Transfer:
         memo="spring festival visit",
         occurred_on=DAY,
         cause={"type": "service", "id": str(uuid4())},
+        family_region=FAMILY_REGION,
     )
 
 
@@ -118,6 +121,7 @@ def reserve(from_account: Account, family: Account, amount_fen: int) -> Transfer
         memo="nursing subsidy",
         occurred_on=DAY,
         cause={"type": "claim", "id": str(uuid4())},
+        family_region=FAMILY_REGION,
     )
 
 
@@ -792,6 +796,7 @@ def move(
         memo="dated",
         occurred_on=on,
         cause={"type": str(kind), "id": str(uuid4())},
+        family_region=FAMILY_REGION if to_account.kind == AccountKind.BENEFICIARY else None,
     )
 
 

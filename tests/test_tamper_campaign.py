@@ -48,6 +48,7 @@ from tests.test_audit import (
     AUDITORS_KEY,
     AUDITORS_PUBLIC_KEY,
     DAY,
+    FAMILY_REGION,
     Ledger,
     StoredRows,
     build_ledger,
@@ -96,6 +97,7 @@ def world(
             memo="教育助学金",
             occurred_on=DAY + dt.timedelta(days=5),
             cause={"type": "claim", "id": str(uuid4())},
+            family_region=FAMILY_REGION,
         )
         runtime.app.save(ledger.county, ledger.family, voided)
         void_pending_transfer(

@@ -14,7 +14,7 @@ from api.deps import PrincipalDep, RuntimeDep
 from api.report_exports import report_response
 from api.report_funds import funds_postings, funds_report
 from api.report_postings import service_postings
-from api.report_scorecard import scorecard
+from api.report_scorecard import scorecard, scorecard_claims
 from api.report_sheets import COVERAGE, FUNDS, OVERDUE, SCORECARD, SERVICES
 from api.responses import shown
 from api.schemas.reports import (
@@ -25,6 +25,7 @@ from api.schemas.reports import (
     PostingList,
     ReportFamilyList,
     Scorecard,
+    ScorecardClaimList,
     ServedFamilyList,
     ServicesReport,
 )
@@ -42,6 +43,7 @@ To = Annotated[dt.date | None, Query(alias="to")]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Accept = Annotated[str, Header()]
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
 Measure = Annotated[str | None, Query(pattern="^(" + "|".join(COVERAGE_MEASURES) + ")$")]
 
 
@@ -232,10 +234,27 @@ def get_scorecard(
     runtime: RuntimeDep,
     principal: PrincipalDep,
     region: str | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: Year = None,
     accept: Accept = "application/json",
 ) -> Response:
     """Per county for a year: each indicator's value, weight, target and score, and a total
     out of 100. Weights and targets: NUANXIN_SCORECARD_WEIGHTS / _TARGETS."""
     body = scorecard(runtime, principal, region=region, year=year)
     return report_response(body, Scorecard, principal, accept, SCORECARD)
+
+
+@router.get("/scorecard/claims", response_model=ScorecardClaimList)
+def get_scorecard_claims(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    region: str | None = None,
+    year: Year = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """The claims the scorecard's "decided within 30 days" counts: decided (approved or
+    rejected) in the year, each with its days from submission to decision."""
+    body = scorecard_claims(
+        runtime, principal, region=region, year=year, limit=limit, offset=offset
+    )
+    return shown(body, ScorecardClaimList, principal)

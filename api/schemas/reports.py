@@ -233,6 +233,9 @@ class Indicator(StrictModel):
     weight: float
     target: float
     score: float | None
+    drill: str | None = Field(
+        default=None, description="the list of what the value counts, where the scorecard has one"
+    )
 
 
 class CountyScore(StrictModel):
@@ -250,3 +253,32 @@ class Scorecard(StrictModel):
     weights: dict[str, float]
     targets: dict[str, float]
     counties: list[CountyScore]
+
+
+class ScorecardClaim(StrictModel):
+    """A claim decided in the year, and whether within 30 days of its submission."""
+
+    claim_id: str
+    family_id: str
+    region_code: str = Field(description="of the family when the claim was decided")
+    region_name: str
+    kind: str
+    decision: str = Field(description="approved or rejected")
+    submitted_on: dt.date
+    decided_on: dt.date
+    days: int
+    in_time: bool = Field(description="decided within 30 days of submission")
+    claim: str = Field(description="the claim's own URL")
+    family: str = Field(description="the family's own URL")
+
+
+class ScorecardClaimList(StrictModel):
+    region: str | None
+    year: int
+    position: int
+    items: list[ScorecardClaim]
+    total: int = Field(description="claims decided in the year")
+    in_time: int = Field(description="of them, decided within 30 days of submission")
+    in_time_rate: float | None = Field(description="the scorecard's claims_decided_30d_rate")
+    limit: int
+    offset: int

@@ -89,10 +89,13 @@ class AccountChains:
         ]
 
     def in_region(self, account_id: str, scope: str) -> bool:
-        """Whether the account is a fund of region `scope` (a region prefix)."""
+        """Whether the account is a fund of region `scope` (a region prefix), or has entries
+        that count in it."""
         account = self.streams.get(account_id)
-        region = None if account is None else account.claimed_region
-        return region is not None and region.startswith(scope)
+        if account is None:
+            return False
+        regions = (account.claimed_region, *account.entry_regions)
+        return any(region is not None and region.startswith(scope) for region in regions)
 
     def reaching(self, version: int) -> list[str]:
         """The accounts whose rows reach `version`."""
@@ -150,6 +153,9 @@ class AccountChains:
         account.opening = {name: state.get(name) for name in OPENING_FIELDS}
 
     def _entry(self, account: AccountStream, record: EventRecord, state: dict[str, Any]) -> Entry:
+        region = state.get("region_code")
+        if isinstance(region, str):
+            account.entry_regions.add(region)
         version = record.originator_version
         transfer_id = canonical_uuid(state["transfer_id"])
         side = Side(state["side"])

@@ -31,6 +31,7 @@ from application.audit.event_chains import aggregate_kind
 from application.audit.records import (
     ACCOUNT_OPENED,
     ACCOUNT_TOPICS,
+    ENTRY_RECORDED,
     EVERY_TOPIC,
     SEAL_TOPICS,
     TRANSFER_RECORDED,
@@ -66,8 +67,9 @@ def bundle_lines(
     """A bundle's lines (without line breaks) up to notification `stop` (default: the log's
     head now): a header, the seals, every event in log order, and an end line with the counts
     and the hash over every line before it. Within region `scope` (a region-code prefix; ""
-    for all) the ledger is written in full, as the journal shows it: the funds of the region
-    and the transfers that touch them; everything else by its digest."""
+    for all) the ledger is written in full, as the journal shows it: the funds of the region,
+    the entries that count in it and the transfers that touch them; everything else by its
+    digest."""
     stop = log_head(app) if stop is None else stop
     in_full = _InFull(scope)
     digest = LinesDigest()
@@ -105,12 +107,18 @@ def bundle_lines(
 
 class _InFull:
     """Which events a bundle of region `scope` carries in full: seals, and the ledger events of
-    the funds in the region and of the transfers touching them (all of them for scope "")."""
+    the funds in the region, the entries that count in it (a payment's family leg counts in
+    the family's region, a payer's leg where the fund it pays does) and the transfers touching
+    either (all of them for scope ""). A family's or a payer's other entries, and its opening,
+    go by their digests: the journal shows only the entries that count in the region."""
 
     def __init__(self, scope: str) -> None:
         self._scope = scope
         self._accounts: set[str] = set()
         self._transfers: set[str] = set()
+
+    def _in_scope(self, region_code: object) -> bool:
+        return isinstance(region_code, str) and region_code.startswith(self._scope)
 
     def __call__(self, record: EventRecord) -> bool:
         if record.topic in SEAL_TOPICS:
@@ -119,13 +127,16 @@ class _InFull:
             return record.topic in ACCOUNT_TOPICS or record.topic in TRANSFER_TOPICS
         state = record.state or {}
         if record.topic == ACCOUNT_OPENED and state.get("kind") == AccountKind.FUND.value:
-            if str(state.get("region_code") or "").startswith(self._scope):
+            if self._in_scope(state.get("region_code")):
                 self._accounts.add(record.originator_id)
         elif record.topic == TRANSFER_RECORDED and (
             str(state.get("from_account_id")) in self._accounts
             or str(state.get("to_account_id")) in self._accounts
+            or self._in_scope(state.get("family_region"))
         ):
             self._transfers.add(record.originator_id)
+        if record.topic == ENTRY_RECORDED and self._in_scope(state.get("region_code")):
+            return True
         if record.topic in ACCOUNT_TOPICS:
             return record.originator_id in self._accounts
         return record.topic in TRANSFER_TOPICS and record.originator_id in self._transfers

@@ -135,6 +135,9 @@ class AccountStream(Stream):
     claimed_region: str | None = None
     """The fund region its opening row names, even when that row fails its hash: where a
     regional verification reports its problems."""
+    entry_regions: set[str] = field(default_factory=set)
+    """The regions its entries say they count in (a family's and a payer's account have no
+    region of their own): where else a regional verification reports its problems."""
     last_hash: str = UNKNOWN_HASH
     balance: Balance = field(default_factory=Balance)
     dated: DatedBalance = field(default_factory=DatedBalance)

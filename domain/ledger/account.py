@@ -173,8 +173,10 @@ class Account(NuanxinAggregate, SideTotals, DatedAvailable):
         occurred_on: dt.date,
         transfer_digest: str,
         phase: EntryPhase = EntryPhase.POSTED,
+        region_code: str | None = None,
     ) -> None:
-        """One side of a transfer; `transfer_digest` is the transfer's `terms_digest()`. Only a
+        """One side of a transfer; `transfer_digest` is the transfer's `terms_digest()`,
+        `region_code` the region the entry counts in (`the_region_a_leg_counts_in`). Only a
         debit spends, so only a debit is checked against what is available; settling a
         reservation needs no funds check, since they were checked when it was made (and a
         reservation is settled on or after its own date, so it only ever raises `available`
@@ -208,6 +210,7 @@ class Account(NuanxinAggregate, SideTotals, DatedAvailable):
             transfer_digest=transfer_digest,
             previous_hash=self.last_hash,
             entry_hash=entry_hash,
+            region_code=region_code,
         )
 
     def _check_pending(self, side: Side, pending_fen: int, amount_fen: int) -> None:
@@ -230,6 +233,10 @@ class Account(NuanxinAggregate, SideTotals, DatedAvailable):
         transfer_digest: str,
         previous_hash: str,
         entry_hash: str,
+        # Where the entry counts, for the region's journal; absent from entries recorded
+        # before it was recorded. Under the event chain like every field, not under the
+        # ledger's own entry hash, which keeps the form auditors' verifiers recompute.
+        region_code: str | None = None,
     ) -> None:
         self.add_entry(Side(side), EntryPhase(phase), amount_fen)
         self.add_dated_entry(Side(side), EntryPhase(phase), amount_fen, occurred_on)

@@ -7,14 +7,16 @@ total debits equal total credits after every transfer."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict, Unpack
+from typing import NotRequired, TypedDict, Unpack
 from uuid import UUID
 
 from domain.actor import current_actor
 from domain.ledger.account import Account
 from domain.ledger.rules import (
+    a_transfer_to_a_family_records_the_familys_region,
     allocation_goes_down_to_a_sub_region,
     allocation_stays_within_source_and_programme,
+    the_region_a_leg_counts_in,
     transfer_connects_the_right_kinds_of_account,
 )
 from domain.ledger.transfer import Transfer
@@ -30,6 +32,8 @@ class NewTransfer(TypedDict):
     memo: str
     occurred_on: dt.date
     cause: Cause
+    family_region: NotRequired[str | None]
+    """The region of the family a transfer pays, when it pays one."""
 
 
 def record_transfer(
@@ -97,6 +101,8 @@ def reverse_transfer(
         state=TransferState.POSTED,
         reverses=original.id,
         recorded_by=current_actor().user_id,
+        # The money goes back in the region it was paid in, wherever the family is now.
+        family_region=original.family_region,
     )
     _enter_both(reversal, from_account, to_account, reversed_on, EntryPhase.POSTED)
     return reversal
@@ -113,11 +119,13 @@ def _open(
     memo: str,
     occurred_on: dt.date,
     cause: Cause,
+    family_region: str | None = None,
 ) -> Transfer:
     kind = TransferKind(kind)
     if kind == TransferKind.REVERSAL:
         raise ValueError("a reversal is made by reverse_transfer, which links it to its original")
     transfer_connects_the_right_kinds_of_account(kind, from_account, to_account)
+    a_transfer_to_a_family_records_the_familys_region(to_account, family_region)
     if kind == TransferKind.ALLOCATION:
         allocation_stays_within_source_and_programme(from_account, to_account)
         allocation_goes_down_to_a_sub_region(from_account, to_account)
@@ -135,6 +143,7 @@ def _open(
         state=state,
         reverses=None,
         recorded_by=current_actor().user_id,
+        family_region=family_region,
     )
     phase = EntryPhase.PENDING if state == TransferState.PENDING else EntryPhase.POSTED
     _enter_both(transfer, from_account, to_account, occurred_on, phase)
@@ -163,6 +172,7 @@ def _enter_both(
             occurred_on=occurred_on,
             transfer_digest=transfer_digest,
             phase=phase,
+            region_code=the_region_a_leg_counts_in(account, counterparty, transfer.family_region),
         )
 
 

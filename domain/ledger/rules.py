@@ -1,5 +1,6 @@
 """The rules that say which transfers may be made: which accounts connect, and ring-fencing
-(专款专用): fund money stays in its source and programme and flows down the regions."""
+(专款专用): fund money stays in its source and programme and flows down the regions; and the
+rule that says in which region each leg of a transfer counts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from domain.ledger.errors import (
     VisitCashFromWrongFundError,
 )
 from domain.ledger.transfer import Transfer
-from domain.ledger.vocabulary import TRANSFER_ROUTES, Programme, TransferKind
+from domain.ledger.vocabulary import TRANSFER_ROUTES, AccountKind, Programme, TransferKind
 from domain.values import region_scope
 
 
@@ -28,6 +29,35 @@ def transfer_connects_the_right_kinds_of_account(
             f"a {kind} goes from a {expected_from} account to a {expected_to} account, "
             f"not from a {from_account.kind} account to a {to_account.kind} account"
         )
+
+
+def a_transfer_to_a_family_records_the_familys_region(
+    to_account: Account, family_region: str | None
+) -> None:
+    """Without it the family's leg would count in no region, and a region's journal would
+    show the fund paying its family but never the family being paid."""
+    if to_account.kind == AccountKind.BENEFICIARY and not family_region:
+        # The application always knows the family; a caller that forgets it is a bug.
+        raise ValueError(f"a transfer to account {to_account.id} names the family's region")
+
+
+def the_region_a_leg_counts_in(
+    account: Account, counterparty: Account, family_region: str | None
+) -> str | None:
+    """A fund's leg counts in the fund's region. A family's leg counts in the region the
+    family was in when the transfer was recorded (`family_region`, which the transfer keeps),
+    so that a region's journal shows both legs of a payment to its family, and keeps showing
+    them after the family moves away. An external account (a payer, an insurer) belongs to no
+    region: its leg counts where the transfer's other leg does, so that a region's journal
+    shows receipts into its funds and insurers' payments to its families whole. Every leg
+    counts in one region at most, so a region's journal is the sum of its sub-regions'."""
+    if account.kind == AccountKind.FUND:
+        return account.region_code
+    if account.kind == AccountKind.BENEFICIARY:
+        return family_region
+    if counterparty.kind == AccountKind.EXTERNAL:
+        return None  # no route connects two external accounts
+    return the_region_a_leg_counts_in(counterparty, account, family_region)
 
 
 def allocation_stays_within_source_and_programme(

@@ -52,6 +52,10 @@ class Transfer(NuanxinAggregate):
         # Who recorded it, who may therefore not settle it; absent from transfers recorded
         # before the rule, whose recorder is then not known here.
         recorded_by: str | None = None,
+        # The region of the family whose account the transfer pays into (or, reversed, takes
+        # back from), when it was recorded: the family's leg counts there. Absent from
+        # transfers recorded before the rule.
+        family_region: str | None = None,
     ) -> None:
         self.kind = TransferKind(kind)
         self.from_account_id = from_account_id
@@ -67,6 +71,7 @@ class Transfer(NuanxinAggregate):
         self.reverses = reverses
         self.reversed_by: UUID | None = None
         self.recorded_by = recorded_by
+        self.family_region = family_region
 
     def terms_digest(self) -> str:
         """The digest of what the transfer was recorded as, which its entries carry."""
