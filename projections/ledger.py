@@ -16,6 +16,7 @@ from domain.ledger.account import Account
 from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import PHASE_EFFECT, EntryPhase, Side
 from projections.batching import BatchProjection, PositionedEvent, ProjectionView
+from projections.sql import region_range
 from projections.timeline import utc_text
 
 
@@ -78,7 +79,7 @@ class LedgerQuery:
         return {
             "as_of": self.as_of.isoformat() if self.as_of else "9999-12-31",
             "known_at": utc_text(self.known_at) if self.known_at else "9999-12-31",
-            "region_like": self.region_prefix + "%",
+            **region_range(self.region_prefix),
         }
 
 

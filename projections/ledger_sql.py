@@ -50,10 +50,19 @@ def _insert(table: str, columns: tuple[str, ...], **values: str) -> str:
     )
 
 
+# Current balances are read from these totals instead of summing every entry of the account
+# per request; balances as of a date or as known at a time still sum the entries.
+ADD_TO_TOTALS = (
+    "UPDATE {t}ledger_accounts SET posted_fen = posted_fen + :posted_delta, "
+    "pending_fen = pending_fen + :pending_delta WHERE account_id = :account_id"
+)
+
+
 class SQLLedgerView(SQLView, LedgerView):
     tables = ("ledger_accounts", "ledger_entries", "ledger_transfers")
-    version = 2
-    """2: each journal entry keeps the region it counts in."""
+    version = 3
+    """2: each journal entry keeps the region it counts in. 3: each account keeps its running
+    totals, and entries are found by region from an index."""
 
     def create_statements(self) -> list[str]:
         return [
@@ -62,7 +71,8 @@ class SQLLedgerView(SQLView, LedgerView):
                 "CREATE TABLE IF NOT EXISTS {t}ledger_accounts (account_id TEXT PRIMARY KEY, "
                 "kind TEXT NOT NULL, name TEXT NOT NULL, source TEXT, programme TEXT, "
                 "region_code TEXT, family_id TEXT, opened_at TEXT NOT NULL, "
-                "position BIGINT NOT NULL)",
+                "position BIGINT NOT NULL, posted_fen BIGINT NOT NULL DEFAULT 0, "
+                "pending_fen BIGINT NOT NULL DEFAULT 0)",
                 "CREATE INDEX IF NOT EXISTS ledger_accounts_by_region "
                 "ON {t}ledger_accounts (kind, region_code)",
                 "CREATE TABLE IF NOT EXISTS {t}ledger_entries (position BIGINT PRIMARY KEY, "
@@ -75,6 +85,8 @@ class SQLLedgerView(SQLView, LedgerView):
                 "ON {t}ledger_entries (account_id, occurred_on, position)",
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_date "
                 "ON {t}ledger_entries (occurred_on, position)",
+                "CREATE INDEX IF NOT EXISTS ledger_entries_by_region "
+                "ON {t}ledger_entries (region_code, occurred_on, position)",
                 # The reports' drill-downs look up the postings of given transfers.
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_transfer "
                 "ON {t}ledger_entries (transfer_id)",
@@ -99,6 +111,7 @@ class SQLLedgerView(SQLView, LedgerView):
                             _insert("ledger_entries", ENTRY_COLUMNS, region_code=OLD_ENTRY_REGION),
                             changes.entries,
                         ),
+                        (ADD_TO_TOTALS, changes.entries),
                         (_insert("ledger_transfers", TRANSFER_COLUMNS), changes.transfers),
                         (
                             "UPDATE {t}ledger_transfers SET state = :state "
@@ -113,17 +126,27 @@ class SQLLedgerView(SQLView, LedgerView):
         self.write(rows, tracking)
 
     def fund_balances(self, query: LedgerQuery) -> list[FundBalance]:
+        if query.as_of is None and query.known_at is None:
+            balances = "a.posted_fen AS posted, a.pending_fen AS pending FROM {t}ledger_accounts a "
+            grouping = ""
+        else:
+            balances = (
+                "COALESCE(SUM(e.posted_delta), 0) AS posted, "
+                "COALESCE(SUM(e.reserved_delta), 0) AS pending "
+                "FROM {t}ledger_accounts a LEFT JOIN {t}ledger_entries e "
+                "ON e.account_id = a.account_id AND e.occurred_on <= :as_of "
+                "AND e.recorded_at <= :known_at "
+            )
+            grouping = (
+                "GROUP BY a.account_id, a.name, a.source, a.programme, a.region_code, a.position "
+            )
         statement = self.dialect(
             "SELECT a.account_id, a.name, a.source, a.programme, a.region_code, "
-            "COALESCE(SUM(e.posted_delta), 0) AS posted, "
-            "COALESCE(SUM(e.reserved_delta), 0) AS pending "
-            "FROM {t}ledger_accounts a LEFT JOIN {t}ledger_entries e "
-            "ON e.account_id = a.account_id AND e.occurred_on <= :as_of "
-            "AND e.recorded_at <= :known_at "
-            "WHERE a.kind = 'fund' AND a.region_code LIKE :region_like "
-            "AND a.opened_at <= :known_at "
-            "GROUP BY a.account_id, a.name, a.source, a.programme, a.region_code, a.position "
-            "ORDER BY a.region_code, a.position"
+            + balances
+            + "WHERE a.kind = 'fund' AND a.region_code >= :region_low "
+            "AND a.region_code < :region_high AND a.opened_at <= :known_at "
+            + grouping
+            + "ORDER BY a.region_code, a.position"
         )
         with self.read() as cursor:
             cursor.execute(statement, query.params())
@@ -165,7 +188,11 @@ class SQLLedgerView(SQLView, LedgerView):
             "LEFT JOIN {t}ledger_transfers t ON t.transfer_id = e.transfer_id "
             "WHERE e.occurred_on <= :as_of AND e.recorded_at <= :known_at"
             + (" AND e.account_id = :account_id" if account_id else "")
-            + (" AND e.region_code LIKE :region_like" if query.region_prefix else "")
+            + (
+                " AND e.region_code >= :region_low AND e.region_code < :region_high"
+                if query.region_prefix
+                else ""
+            )
             + ") journal WHERE occurred_on >= :date_from AND occurred_on <= :date_to "
             "ORDER BY occurred_on, position"
         )

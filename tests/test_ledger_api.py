@@ -330,6 +330,39 @@ def test_balances_as_of_a_date_and_as_known_at_a_time_leave_out_what_came_later(
     assert (now["posted"], now["pending"], now["available"]) == ("1500.00", "0.00", "1500.00")
 
 
+def test_current_balances_kept_as_running_totals_equal_the_entries_summed_as_of_today(
+    runtime: Runtime,
+    client: TestClient,
+    admin: dict[str, str],
+    caseworker: dict[str, str],
+    auditor: dict[str, str],
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "2000.00", received_on="2025-01-05")
+    allocate(client, admin, county, town, "300.00")
+    allocate(client, admin, county, town, "400.00", pending=True)
+    family_id = register_family(client, caseworker)["id"]
+    paid = client.post(
+        f"/api/v1/families/{family_id}/services",
+        json=service_payload(
+            occurred_on="2025-01-27", cash={"amount": "500.00", "fund_id": county}
+        ),
+        headers=keyed(caseworker),
+    ).json()
+    client.post(
+        f"/api/v1/services/{paid['id']}/void", json={"reason": "重复录入"}, headers=caseworker
+    )
+    today = runtime.app.today().isoformat()
+
+    current = balances(client, auditor)
+    summed = balances(client, auditor, as_of=today)
+
+    assert current == summed
+    assert (current[county]["posted"], current[county]["pending"]) == ("1700.00", "400.00")
+    assert current[town]["posted"] == "300.00"
+
+
 def test_balances_roll_up_by_region_prefix(
     client: TestClient, admin: dict[str, str], auditor: dict[str, str]
 ) -> None:

@@ -201,6 +201,7 @@ def test_a_ledger_view_written_before_entries_kept_their_region_is_rebuilt_on_st
     runtime.reads_of(LedgerProjection.name).wait_until_current()
     with view.datastore.transaction(commit=True) as cursor:
         # The table as the view's first version made it, in a store from before versions.
+        cursor.execute(view.dialect("DROP INDEX {t}ledger_entries_by_region"))
         cursor.execute(view.dialect("ALTER TABLE {t}ledger_entries DROP COLUMN region_code"))
         cursor.execute(view.dialect("DROP TABLE {t}view_versions"))
 
