@@ -203,7 +203,7 @@ def _coverage_figures(
     families = figures.families if figures else 0
     body: dict[str, Any] = {"families": families}
     for measure in COVERAGE_MEASURES:
-        count = figures.counts[measure] if figures else 0
+        count = figures.counts.get(measure, 0) if figures else 0
         body[measure] = count
         body[f"{measure}_rate"] = percent(count, families)
     params = {"region": region, "as_of": as_of.isoformat()}
@@ -225,8 +225,8 @@ def coverage_report(
     rows: list[dict[str, Any]] = []
     totals = None
     if scope.prefix is not None:
-        view = runtime.reports
-        for figures in view.coverage_figures(scope.prefix, day, child_level(scope.prefix)):
+        children = runtime.reports.coverage_figures(scope.prefix, day, child_level(scope.prefix))
+        for figures in children:
             code = region_code_of(figures.region_code)
             rows.append(
                 {
@@ -235,7 +235,7 @@ def coverage_report(
                     **_coverage_figures(figures, day, code),
                 }
             )
-        totals = next(iter(view.coverage_figures(scope.prefix, day, len(scope.prefix))), None)
+        totals = CoverageFigures.summed(scope.prefix, children)
     return {
         "region": scope.region,
         "as_of": day,

@@ -80,6 +80,17 @@ class CoverageFigures:
     families: int
     counts: dict[str, int]
 
+    @classmethod
+    def summed(cls, region_code: str, parts: Sequence[CoverageFigures]) -> CoverageFigures:
+        """A region's figures from those of its child regions: each family is counted in
+        exactly one of them, its region now."""
+        names = {name for part in parts for name in part.counts}
+        return cls(
+            region_code=region_code,
+            families=sum(part.families for part in parts),
+            counts={name: sum(part.counts.get(name, 0) for part in parts) for name in names},
+        )
+
 
 @dataclass(frozen=True)
 class FamilyFacts:

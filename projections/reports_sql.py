@@ -105,6 +105,22 @@ MEASURE_CONDITIONS = {
 """What each coverage measure asks of an open special family on `as_of`. A visit is a service
 of kind `visit`; "within 90 days" includes the day 90 days before."""
 
+VISITS_IN_THE_YEAR = (
+    "LEFT JOIN (SELECT s.family_id, COUNT(*) AS visits, MAX(s.occurred_on) AS last_visit "
+    "FROM {t}report_services s JOIN {t}report_families r ON r.family_id = s.family_id AND "
+    + IN_REGION.format(a="r.")
+    + " WHERE s.kind = 'visit' AND s.voided = 0 AND s.occurred_on >= :year_start "
+    "AND s.occurred_on <= :as_of GROUP BY s.family_id) v ON v.family_id = f.family_id"
+)
+"""The region's families' visits of the 365 days to `as_of`, aggregated once for a whole
+report rather than looked up twice per family (a province's coverage took seconds)."""
+
+FIGURE_CONDITIONS = MEASURE_CONDITIONS | {
+    "visited_90d": "v.last_visit >= :quarter_start",
+    "visited_4_in_365d": "v.visits >= 4",
+}
+"""The measures as the coverage figures ask them, of the families joined with their visits."""
+
 
 def service_params(query: ServiceFilter) -> dict[str, Any]:
     return {
@@ -255,12 +271,12 @@ class SQLReportsView(SQLView, ReportsView):
         self, region_prefix: str, as_of: dt.date, group_length: int
     ) -> list[CoverageFigures]:
         measures = ", ".join(
-            f"{_counted(condition)} AS {name}" for name, condition in MEASURE_CONDITIONS.items()
+            f"{_counted(condition)} AS {name}" for name, condition in FIGURE_CONDITIONS.items()
         )
         rows = self._select(
             f"SELECT {_group(group_length, 'f.')} AS code, COUNT(*) AS families, "
-            f"{measures} FROM {{t}}report_families f WHERE {FAMILIES_COUNTED} "
-            "GROUP BY 1 ORDER BY 1",
+            f"{measures} FROM {{t}}report_families f {VISITS_IN_THE_YEAR} "
+            f"WHERE {FAMILIES_COUNTED} GROUP BY 1 ORDER BY 1",
             coverage_params(region_prefix, as_of),
         )
         return [
