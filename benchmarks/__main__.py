@@ -22,7 +22,11 @@ from benchmarks.import_sync import measure_import_and_sync
 from benchmarks.projection_rebuild import measure_rebuilds
 from benchmarks.report import markdown, rows_for
 from benchmarks.verify_ledger import measure_verify
-from benchmarks.write_path import http_write_path, round_trips_through_a_separate_worker
+from benchmarks.write_path import (
+    http_workers,
+    http_write_path,
+    round_trips_through_a_separate_worker,
+)
 from infrastructure.logging import configure_logging
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -83,6 +87,7 @@ def measure(backend: str, url: str | None, sizes: Sizes, *, logs: bool) -> dict[
         "read_your_writes_separate_worker": (
             round_trips_through_a_separate_worker(url, sizes.round_trips) if url else None
         ),
+        "http_workers": http_workers(url, *sizes.runs[-1]) if url else None,
         "rebuild": measure_rebuilds(url, sizes.families) if logs else [],
         "verify": measure_verify(url, sizes.families, sizes.transfers) if logs else None,
         "import_sync": (

@@ -56,6 +56,19 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                     "—",
                 )
             )
+        scaling = backend.get("http_workers")
+        if scaling:
+            one, two = scaling
+            rows.append(
+                (
+                    f"(a) POST visit, {two['clients']} clients, 2 server workers",
+                    name,
+                    _rate(two, "req/s"),
+                    "1 server worker: " + _rate(one, "req/s"),
+                    f"{two['per_second'] / one['per_second']:.2f}",
+                    "—",
+                )
+            )
         for view in backend["rebuild"]:
             events = view["events"]
             rows.append(

@@ -36,13 +36,16 @@ def free_port() -> int:
 
 @contextmanager
 def served(
-    settings: Settings, *, separate_worker: bool = False, timeout: float = 180
+    settings: Settings, *, separate_worker: bool = False, workers: int = 1, timeout: float = 180
 ) -> Iterator[str]:
-    """The base URL of a running `nuanxin serve` on `settings`: projections in-process, or
-    in a separate `nuanxin projections run` worker."""
+    """The base URL of a running `nuanxin serve` on `settings` with as many HTTP worker
+    processes: projections in-process, or in a separate `nuanxin projections run` worker."""
     port = free_port()
     env = server_environment(settings)
-    serve = ["serve", "--port", str(port), *(["--no-projections"] if separate_worker else [])]
+    serve = [
+        "serve", "--port", str(port), "--workers", str(workers),
+        *(["--no-projections"] if separate_worker else []),
+    ]  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", *serve],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

@@ -103,6 +103,23 @@ def round_trips_through_a_separate_worker(postgres_url: str, count: int) -> dict
     }
 
 
+def http_workers(postgres_url: str, clients: int, calls: int) -> list[dict[str, Any]]:
+    """Scenario (a) on PostgreSQL through 1 and then 2 `nuanxin serve` worker processes,
+    projections in a separate worker, each on a store of its own."""
+    results = []
+    for workers in (1, 2):
+        settings, headers = _workspace_with_a_caseworker(postgres_url)
+        try:
+            with served(settings, separate_worker=True, workers=workers) as base:
+                api = f"{base}/api/v1"
+                family_id = _families(api, headers)[0]
+                load = run_load(clients, calls, _writer(api, headers, family_id))
+        finally:
+            drop_workspace(settings)
+        results.append({"workers": workers, **load.summary()})
+    return results
+
+
 def _wait_for_the_worker(api: str, headers: dict[str, str], family_id: str) -> None:
     """The worker process may still be starting: a read answers 503 until it has caught up."""
     deadline = time.monotonic() + 180
