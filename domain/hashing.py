@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,26 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 def sha256_of_canonical_json(value: Any) -> str:
     """The sha256 (hex) of `value` as JSON with sorted keys, no spaces and ASCII escapes."""
     return hashlib.sha256(_CANONICAL.encode(value).encode("ascii")).hexdigest()
+
+
+def json_text(value: Any) -> str:
+    """`value` as the canonical encoding writes it inside a larger value (an object's member),
+    for hashes built from a template of their object (`domain.ledger.hashing`): a text, a
+    whole number and None directly, anything else through the encoder itself, so that the
+    bytes are the encoder's in every case."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return _CANONICAL.encode(value)
+
+
+def sha256_of_text(text: str) -> str:
+    """The sha256 (hex) of canonical JSON text made by a template (ASCII by construction)."""
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 @lru_cache(maxsize=1 << 16)
