@@ -92,7 +92,7 @@ class EventRecord:
             if not isinstance(payload, str):
                 raise ValueError("a payload is text")
             try:
-                state: dict[str, Any] | None = decode_payload(payload.encode("utf-8"))
+                state: dict[str, Any] | None = decode_payload(payload)
             except ValueError:
                 state, error = None, "its payload is not the JSON of an event's fields"
             digest = payload_digest(payload.encode("utf-8"))
@@ -133,10 +133,10 @@ def _plain_value(fields: dict[str, Any]) -> Any:
 _PAYLOAD_DECODER = json.JSONDecoder(object_hook=_plain_value)
 
 
-def decode_payload(payload: bytes) -> dict[str, Any]:
-    """An event's fields from its stored payload, as plain JSON values (the form `state`
-    takes everywhere in the audit); raises ValueError if it is not an event's JSON."""
-    fields = _PAYLOAD_DECODER.decode(payload.decode("utf-8"))
+def decode_payload(payload: str) -> dict[str, Any]:
+    """An event's fields from its stored payload (its text), as plain JSON values (the form
+    `state` takes everywhere in the audit); raises ValueError if it is not an event's JSON."""
+    fields = _PAYLOAD_DECODER.decode(payload)
     if not isinstance(fields, dict):
         raise ValueError("an event's payload is a JSON object")
     fields.pop("class_version", None)
