@@ -27,6 +27,7 @@ from application.audit.bundle_file import (
     read_header,
 )
 from application.audit.checker import LedgerChecker
+from application.audit.collector import collector_paused
 from application.audit.event_chains import aggregate_kind
 from application.audit.records import (
     ACCOUNT_OPENED,
@@ -184,9 +185,16 @@ def verify_bundle(
     alone: no database, no service, no cipher key. `public_key` is the auditors' and
     `expect_seal` the hash of a seal they kept, as for `verify_ledger`."""
     started = time.perf_counter()
+    with collector_paused():
+        return _verify_bundle(Path(path), started, public_key=public_key, expect_seal=expect_seal)
+
+
+def _verify_bundle(
+    path: Path, started: float, *, public_key: str | None, expect_seal: str | None
+) -> VerifyReport:
     reader = _BundleReader(public_key=public_key, expect_seal=expect_seal)
     digest = LinesDigest()
-    with open_for_reading(Path(path)) as lines:
+    with open_for_reading(path) as lines:
         first = next(lines, "")
         header = read_header(first)
         digest.add(first.rstrip("\n"))

@@ -14,6 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from application.audit.checker import LedgerChecker
+from application.audit.collector import collector_paused
 from application.audit.report import Findings, ProblemKind
 from application.audit.store import log_head
 from application.audit.verify import check_store
@@ -124,9 +125,12 @@ def draft_seal(
             f"seal {previous.sequence} already covers position {previous.position}",
             field="position",
         )
-    checker = check_store(app, stop=covers, findings=Findings(ignored=_NOT_BLOCKING))
-    a_seal_is_made_by_a_user_covering_every_fund(checker.accounts.fund_regions(), principal.scope)
-    report = checker.finish()
+    with collector_paused():
+        checker = check_store(app, stop=covers, findings=Findings(ignored=_NOT_BLOCKING))
+        a_seal_is_made_by_a_user_covering_every_fund(
+            checker.accounts.fund_regions(), principal.scope
+        )
+        report = checker.finish()
     if not report.ok:
         first = report.problems[0]
         raise LedgerNotVerifiedError(

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from application.audit.checker import LedgerChecker
+from application.audit.collector import collector_paused
 from application.audit.records import EVERY_TOPIC, SEAL_TOPICS
 from application.audit.report import AggregateKind, Findings, VerifyReport
 from application.audit.store import (
@@ -85,18 +86,19 @@ def verify_ledger(
     region's funds, of the transfers touching them, and of the seals and the log as a whole:
     a regional auditor checks the accounts of their region."""
     started = time.perf_counter()
-    stop = log_head(app)
-    checker = check_store(
-        app,
-        stop=stop,
-        projected_posted=projected_posted,
-        projected_at=stop if projected_at is None else min(projected_at, stop),
-        progress=progress,
-        public_key=public_key,
-        expect_seal=expect_seal,
-    )
-    checker.position = max(checker.position, stop)
-    report = checker.finish(seconds=time.perf_counter() - started)
+    with collector_paused():
+        stop = log_head(app)
+        checker = check_store(
+            app,
+            stop=stop,
+            projected_posted=projected_posted,
+            projected_at=stop if projected_at is None else min(projected_at, stop),
+            progress=progress,
+            public_key=public_key,
+            expect_seal=expect_seal,
+        )
+        checker.position = max(checker.position, stop)
+        report = checker.finish(seconds=time.perf_counter() - started)
     return report if not scope else _of_region(report, checker, scope)
 
 
