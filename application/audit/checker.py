@@ -66,15 +66,25 @@ class LedgerChecker:
             else None
         )
         self._projected_at = projected_at
+        self._due_from = self._next_due()
+        self._after_seal = False
         self._finished = False
         self.withheld = False
         """Some ledger rows were read by their digests only (a regional bundle)."""
 
     def feed(self, record: EventRecord) -> None:
-        self._cross(record.position - 1)
+        # Per row, only what is due: a seal's root or the projected balances once the pass is
+        # past their positions, the seals' dating of rows once it is past the first seal.
+        position = record.position
+        if position > self._due_from:
+            self._cross(position - 1)
         self.checked += 1
-        self.position = max(self.position, record.position)
-        self.seals.check_recorded_after(record, self.chains.row(record))
+        if position > self.position:
+            self.position = position
+        aggregate = self.chains.row(record)
+        if self._after_seal or position > self.seals.first_made_at:
+            self._after_seal = True
+            self.seals.check_recorded_after(record, aggregate)
         if record.state is None and record.digest is not None:
             self._withheld(record)
         elif record.topic in ACCOUNT_TOPICS:
@@ -150,6 +160,14 @@ class LedgerChecker:
         ):
             self._compare_projected(self._projected, self._projected_at)
             self._projected = None
+        self._due_from = self._next_due()
+
+    def _next_due(self) -> int:
+        """The position after which `_cross` has something to check."""
+        due = self.seals.next_covers
+        if self._projected is not None and self._projected_at is not None:
+            due = min(due, self._projected_at)
+        return due
 
     def _check_balanced(self) -> None:
         totals = self.accounts.totals

@@ -46,15 +46,17 @@ class EventChains:
     def row(self, record: EventRecord) -> str:
         """Chains one row; answers its aggregate's kind."""
         aggregate_id = record.originator_id
+        topic = record.topic
         head = self.heads.get(aggregate_id)
         if head is None:
-            head = self.heads[aggregate_id] = ChainHead(aggregate_kind(record.topic))
+            head = self.heads[aggregate_id] = ChainHead(aggregate_kind(topic))
         version = record.originator_version
-        if record.topic not in _LEDGER_STREAM_TOPICS:
+        outside_ledger = topic not in _LEDGER_STREAM_TOPICS
+        if outside_ledger:
             self._check_sequence(head, record)
         digest = record.digest
         if digest is None:
-            if record.topic not in _LEDGER_STREAM_TOPICS:
+            if outside_ledger:
                 self._findings.add(
                     head.aggregate,
                     aggregate_id,
@@ -65,8 +67,9 @@ class EventChains:
                 )
             head.hash = UNREADABLE
         else:
-            head.hash = event_chain_hash(head.hash, aggregate_id, version, record.topic, digest)
-        head.version = max(head.version, version)
+            head.hash = event_chain_hash(head.hash, aggregate_id, version, topic, digest)
+        if version > head.version:
+            head.version = version
         head.position = record.position
         return head.aggregate
 

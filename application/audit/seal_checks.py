@@ -10,6 +10,7 @@ for it; without their key the signatures are only checked against the keys the s
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -142,8 +143,15 @@ class SealChecks:
         """(position of the seal's row, its number, when it was made), in log order."""
         self._latest_made: tuple[int, int, dt.datetime] | None = None
         self._due = self._check_chain(ordered)
+        self.first_made_at = self._made[0][0] if self._made else sys.maxsize
+        """The position of the first seal's row: rows up to it need no `check_recorded_after`."""
         if expect_seal is not None:
             self._expect(expect_seal.strip().lower(), ordered)
+
+    @property
+    def next_covers(self) -> int:
+        """The position the next seal to cross covers (`sys.maxsize` when none is left)."""
+        return self._due[0].fields.covers if self._due else sys.maxsize
 
     def cross(self, reached: int, heads: Heads, chains: EventChains) -> None:
         """Every event up to position `reached` has been read: the root hashes of the seals
