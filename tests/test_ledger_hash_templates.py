@@ -235,3 +235,24 @@ def test_a_value_is_written_as_the_encoder_writes_it_inside_an_object(value: Any
 def test_a_value_outside_the_vocabulary_is_refused(call: Any, fields: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="is not a valid"):
         call(**fields)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ACCOUNT,
+        str(ACCOUNT),
+        ACCOUNT.hex,
+        str(ACCOUNT).upper(),
+        "{" + str(ACCOUNT) + "}",
+        "urn:uuid:" + str(ACCOUNT),
+    ],
+)
+def test_an_id_in_any_form_has_one_canonical_text(given: Any) -> None:
+    assert canonical_uuid(given) == "6f1c1f38-6f5e-4f2e-9d1b-2f1f0c9a2b11"
+
+
+@pytest.mark.parametrize("given", ["", "6f1c1f38-6f5e-4f2e-9d1b-2f1f0c9a2b1", str(ACCOUNT) + "\n"])
+def test_text_that_is_no_id_is_refused(given: str) -> None:
+    with pytest.raises(ValueError, match="hexadecimal UUID"):
+        canonical_uuid(given)

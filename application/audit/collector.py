@@ -2,8 +2,8 @@
 objects per row that live until the pass ends (each aggregate's chain head and stream, the
 entries awaiting their pair) and many that reference counting frees at once (each row's
 fields), so the collector, started by the count of objects made, would walk the growing set of
-live ones again and again and find nothing to free: on the benchmark's log that is a tenth of
-a verification. Nothing the pass makes is cyclic garbage."""
+live ones again and again and find nothing to free (a few per cent of a verification of the
+benchmark's log). Nothing the pass makes is cyclic garbage."""
 
 from __future__ import annotations
 
