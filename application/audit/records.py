@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,12 +131,22 @@ def _plain_value(fields: dict[str, Any]) -> Any:
 
 
 _PAYLOAD_DECODER = json.JSONDecoder(object_hook=_plain_value)
+# Made by `JSONDecoder.__init__` (the C scanner), but not in its type.
+_SCAN_PAYLOAD: Callable[[str, int], tuple[Any, int]] = _PAYLOAD_DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def decode_payload(payload: str) -> dict[str, Any]:
     """An event's fields from its stored payload (its text), as plain JSON values (the form
     `state` takes everywhere in the audit); raises ValueError if it is not an event's JSON."""
-    fields = _PAYLOAD_DECODER.decode(payload)
+    # The decoder's scanner at once: a stored payload is one JSON value with no space around
+    # it. Anything else (space, extra text, no JSON) goes to the decoder, to be read or refused
+    # as `json` reads or refuses it.
+    try:
+        fields, end = _SCAN_PAYLOAD(payload, 0)
+    except StopIteration:
+        fields, end = None, -1
+    if end != len(payload):
+        fields = _PAYLOAD_DECODER.decode(payload)
     if not isinstance(fields, dict):
         raise ValueError("an event's payload is a JSON object")
     fields.pop("class_version", None)
