@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from domain.hashing import canonical_date
 from domain.ledger.vocabulary import PHASE_EFFECT, EntryPhase, Side
 
 
@@ -73,7 +74,7 @@ class DatedAvailable:
         self, side: Side, phase: EntryPhase, amount_fen: int, occurred_on: dt.date | str
     ) -> None:
         change = available_change(side, phase, amount_fen)
-        day = _iso_day(occurred_on)
+        day = canonical_date(occurred_on)
         totals = self.available_by_date.get(day)
         if totals is None:
             self.available_by_date[day] = [change, change]
@@ -84,7 +85,7 @@ class DatedAvailable:
     def lowest_available_from(self, occurred_on: dt.date | str) -> tuple[int, str]:
         """The least the account has available, from the end of `occurred_on` on, and the date
         it is at: what a debit dated `occurred_on` may take at most. O(number of dates)."""
-        day = _iso_day(occurred_on)
+        day = canonical_date(occurred_on)
         running = 0
         lowest: int | None = None
         lowest_on = day
@@ -99,7 +100,3 @@ class DatedAvailable:
         if lowest is None:
             lowest = running
         return lowest, lowest_on
-
-
-def _iso_day(day: dt.date | str) -> str:
-    return dt.date.fromisoformat(str(day)).isoformat()
