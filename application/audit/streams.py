@@ -20,10 +20,11 @@ OPENING_FIELDS = ("kind", "name", "source", "programme", "region_code", "family_
 """The fields of an account's opening that its state keeps."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """An entry as stored (with the account's version that holds it), or as a transfer
-    implies it (with the version of the transfer's event that implies it)."""
+    implies it (with the version of the transfer's event that implies it). Never changed;
+    not frozen, for the reason `EventRecord` is not (two per entry of the log are made)."""
 
     transfer_id: str
     account_id: str
