@@ -17,6 +17,7 @@ from application.audit.records import (
     ACCOUNT_OPENED,
     EventRecord,
     iso_date,
+    member,
     positive_fen,
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind
@@ -106,7 +107,7 @@ class AccountChains:
         return account is not None and account.troubled
 
     def _opened(self, account: AccountStream, record: EventRecord, state: dict[str, Any]) -> None:
-        kind = AccountKind(state["kind"])
+        kind = member(AccountKind, state["kind"])
         if kind == AccountKind.FUND:
             account.claimed_region = str(state["region_code"])
         stored_hash = str(state["opening_hash"])
@@ -158,8 +159,8 @@ class AccountChains:
             account.entry_regions.add(region)
         version = record.originator_version
         transfer_id = canonical_uuid(state["transfer_id"])
-        side = Side(state["side"])
-        phase = EntryPhase(state["phase"])
+        side = member(Side, state["side"])
+        phase = member(EntryPhase, state["phase"])
         amount_fen = positive_fen(state["amount_fen"])
         previous_hash = str(state["previous_hash"])
         stored_hash = str(state["entry_hash"])

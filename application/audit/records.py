@@ -8,7 +8,9 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from functools import cache
+from typing import Any, TypeVar
 
 from eventsourcing.utils import get_topic
 
@@ -23,6 +25,8 @@ def _topic(aggregate_class: type[Any], event_name: str) -> str:
     # The library defines the event classes at run time, so they are looked up by name.
     return get_topic(getattr(aggregate_class, event_name))
 
+
+_Term = TypeVar("_Term", bound=StrEnum)
 
 ACCOUNT_OPENED = _topic(Account, "Opened")
 ENTRY_RECORDED = _topic(Account, "EntryRecorded")
@@ -156,6 +160,23 @@ def decode_payload(payload: str) -> dict[str, Any]:
 
 
 # -- reading a record's fields: each raises ValueError on a field that is not what it says ------
+
+
+def member(vocabulary: type[_Term], value: Any) -> _Term:
+    """`vocabulary(value)`, by one look-up for a text the vocabulary holds (an Enum's own
+    call costs several times that, for every entry of the log); anything else is refused by
+    the vocabulary itself, with its own error."""
+    if type(value) is str:
+        found: _Term | None = _terms(vocabulary).get(value)
+        if found is not None:
+            return found
+    term: _Term = vocabulary(value)
+    return term
+
+
+@cache
+def _terms(vocabulary: type[_Term]) -> dict[str, _Term]:
+    return {term.value: term for term in vocabulary}
 
 
 def whole_number(value: Any) -> int:

@@ -16,6 +16,7 @@ from application.audit.records import (
     EventRecord,
     event_name,
     iso_date,
+    member,
     positive_fen,
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind
@@ -70,13 +71,13 @@ class TransferRows:
             )
             return []
         if is_opening:
-            transfer.kind = TransferKind(state["kind"])
+            transfer.kind = member(TransferKind, state["kind"])
             transfer.from_account_id = canonical_uuid(state["from_account_id"])
             transfer.to_account_id = canonical_uuid(state["to_account_id"])
             transfer.amount_fen = positive_fen(state["amount_fen"])
             reverses = state["reverses"]
             transfer.reverses = None if reverses is None else canonical_uuid(reverses)
-            opened_as = TransferState(state["state"])
+            opened_as = member(TransferState, state["state"])
             if opened_as == TransferState.VOIDED:
                 raise ValueError("a transfer is recorded posted or pending, never voided")
             occurred_on = iso_date(state["occurred_on"])
