@@ -160,6 +160,10 @@ def main() -> None:
             f"{seconds / row['read_seconds']:5.2f}x the read"
         )
     print(f"verify throughput / read throughput: {row['read_seconds'] / row['verify_seconds']:.2f}")
+    print(
+        "verify throughput / records throughput: "
+        f"{row['records_seconds'] / row['verify_seconds']:.2f}"
+    )
 
 
 if __name__ == "__main__":
