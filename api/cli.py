@@ -186,7 +186,7 @@ def run_projections() -> None:
     """Run every projection until interrupted (for `serve --no-projections`)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with runtime_for_command(run_projections=True) as runtime:
+    with runtime_for_command(run_projections=True, for_other_processes=True) as runtime:
         click.echo(f"running projections: {', '.join(runtime.runners)}")
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
