@@ -161,6 +161,12 @@ class TimelineStatements:
                 "last_service_on TEXT NOT NULL, updated_at TEXT NOT NULL, "
                 "position BIGINT NOT NULL)"
             ),
+            # The list's default order (each order's last key): its first pages read the head
+            # of this index instead of sorting every family in scope.
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS family_directory_by_position "
+                "ON {t}family_directory (position)"
+            ),
             self._sql(
                 "CREATE INDEX IF NOT EXISTS family_directory_by_region "
                 "ON {t}family_directory (region_code, position)"
