@@ -79,6 +79,14 @@ def load(runtime: Runtime, families: int) -> None:
     )
     insert(view, "family_name_grams", grams)
     with view.datastore.transaction(commit=True) as cursor:
+        cursor.execute(  # the directory's counts, as the projection keeps them
+            view.dialect(
+                "INSERT INTO {t}family_directory_counts "
+                "(region_code, category, status, families) "
+                "SELECT region_code, category, status, COUNT(*) FROM {t}family_directory "
+                "GROUP BY region_code, category, status"
+            )
+        )
         if runtime.settings.uses_postgres:
             cursor.execute(view.dialect("ANALYZE {t}family_directory"))
             cursor.execute(view.dialect("ANALYZE {t}family_name_grams"))
