@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.disclosure import disclose
-from application.base import CommandResult
+from application.handling import CommandResult
 from application.principal import Principal
 
 

@@ -14,6 +14,7 @@ from eventsourcing.utils import Environment
 from application.access_log import AccessLog
 from application.access_writer import AccessLogWriter
 from application.app import Nuanxin
+from application.resident_index import holds_the_stores_index_key
 from infrastructure.access_store import access_log_environment
 from infrastructure.clock import BusinessClock
 from infrastructure.errors import ConfigurationError
@@ -184,7 +185,7 @@ def seal_personal_data(runtime: Runtime) -> None:
 
 def check_index_key(app: Nuanxin) -> None:
     """A process with another index key would let a resident into two open families."""
-    if not app.holds_the_stores_index_key():
+    if not holds_the_stores_index_key(app):
         app.close()
         raise ConfigurationError(
             "NUANXIN_INDEX_KEY is not the key this database's resident index was written "

@@ -96,7 +96,7 @@ def load(runtime: Runtime, families: int) -> None:
 
 def measure_size(postgres_url: str | None, families: int, repeat: int) -> dict[str, Any]:
     with throwaway_runtime(throwaway_settings(postgres_url)) as runtime:
-        issued = runtime.app.add_user("bench", Role.SUPERVISOR, None)
+        issued = runtime.app.users.add_user("bench", Role.SUPERVISOR, None)
         runtime.runner_for("timeline").catch_up()
         started = time.perf_counter()
         load(runtime, families)

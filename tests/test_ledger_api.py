@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.runtime import Runtime, open_runtime
+from application.commands.ledger import Allocate
 from tests.conftest import UserFactory
 from tests.steps import (
     FAMILIES,
@@ -531,16 +532,16 @@ def test_writers_in_two_processes_on_one_store_lose_nothing(
     town = open_fund(client, admin, "430121101")["id"]
     receive(client, admin, county, "40.00")
     other_worker = open_runtime(runtime.settings, run_projections=False)
-    principal = other_worker.app.authenticate(admin["Authorization"].removeprefix("Bearer "))
+    principal = other_worker.app.users.authenticate(admin["Authorization"].removeprefix("Bearer "))
 
     def move_here(attempt: int) -> int:
         return allocate(client, admin, county, town, "1.00", memo=f"here {attempt}").status_code
 
     def move_there(attempt: int) -> str:
-        result = other_worker.app.allocate(
-            principal, from_fund=UUID(county), to_fund=UUID(town), amount_fen=100,
+        result = other_worker.app.handle(principal, Allocate(
+            from_fund=UUID(county), to_fund=UUID(town), amount_fen=100,
             memo=f"there {attempt}", occurred_on=None,
-        )  # fmt: skip
+        ))  # fmt: skip
         return str(result.body["state"])
 
     with ThreadPoolExecutor(max_workers=8) as pool:

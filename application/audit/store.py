@@ -12,10 +12,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import MapperDeserialisationError, Notification
 
 from application.audit.records import EventRecord, decode_payload
-from application.base import NuanxinBase
 from domain.event_chain import payload_digest
 from domain.hashing import canonical_uuid
 from domain.ledger.account import Account
@@ -56,7 +56,7 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def record_from_notification(app: NuanxinBase, notification: Notification) -> EventRecord:
+def record_from_notification(app: Application[UUID], notification: Notification) -> EventRecord:
     """Decodes one stored row: decrypted and decompressed by the application's own cipher and
     compressor, then read as plain JSON (no event object is made: the audit reads what is
     stored, whatever class it names). A row that does not decode gives a record without
@@ -90,7 +90,7 @@ def record_from_notification(app: NuanxinBase, notification: Notification) -> Ev
 
 
 def stored_records(
-    app: NuanxinBase,
+    app: Application[UUID],
     topics: Sequence[str],
     *,
     stop: int,
@@ -110,12 +110,12 @@ def stored_records(
             progress(after, stop)
 
 
-def log_head(app: NuanxinBase) -> int:
+def log_head(app: Application[UUID]) -> int:
     """The position of the log's last event: what a pass started now reads up to."""
     return int(app.recorder.max_notification_id() or 0)
 
 
-def snapshot_interval(app: NuanxinBase) -> int | None:
+def snapshot_interval(app: Application[UUID]) -> int | None:
     """Every how many versions the application snapshots an account, if it does."""
     if app.snapshots is None:
         return None
@@ -124,7 +124,7 @@ def snapshot_interval(app: NuanxinBase) -> int | None:
 
 
 def account_snapshots(
-    app: NuanxinBase, account_ids: Iterable[str]
+    app: Application[UUID], account_ids: Iterable[str]
 ) -> Iterator[tuple[str, int, dict[str, Any] | None, str | None]]:
     """Each stored snapshot of the accounts: (account id, version, the account's state as
     plain JSON, or None and why when the row does not decode)."""
