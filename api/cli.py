@@ -80,7 +80,7 @@ def add_user(name: str, role: str, region: str | None, expires_in_days: int | No
     """Create a user; the bearer token is printed once, alone on the last line."""
     expires_in = dt.timedelta(days=expires_in_days) if expires_in_days else None
     with runtime_for_command() as runtime:
-        issued = runtime.app.add_user(name, Role(role), region, expires_in=expires_in)
+        issued = runtime.app.users.add_user(name, Role(role), region, expires_in=expires_in)
         scope = f"region {region}" if region else "all regions"
         until = f", expiring in {expires_in_days} days" if expires_in_days else ""
         click.echo(f"created {role} {name} ({issued.user_id}) covering {scope}{until}; token:")
@@ -92,7 +92,7 @@ def list_users() -> None:
     """Every user: id, name, role, region, and whether the token is active, expired or revoked."""
     with runtime_for_command() as runtime:
         now = dt.datetime.now(dt.UTC)
-        for user in runtime.app.list_users():
+        for user in runtime.app.users.list_users():
             click.echo(
                 "\t".join(
                     [
@@ -111,7 +111,7 @@ def list_users() -> None:
 def revoke_user(name: str) -> None:
     """Revoke a user's token at once (NAME, or the user's id where names repeat)."""
     with runtime_for_command() as runtime:
-        revoked = runtime.app.revoke_user(name)
+        revoked = runtime.app.users.revoke_user(name)
         click.echo(f"revoked {revoked.role.value} {revoked.name} ({revoked.user_id})")
 
 
@@ -186,7 +186,7 @@ def run_projections() -> None:
     """Run every projection until interrupted (for `serve --no-projections`)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with runtime_for_command(run_projections=True) as runtime:
+    with runtime_for_command(run_projections=True, for_other_processes=True) as runtime:
         click.echo(f"running projections: {', '.join(runtime.runners)}")
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()

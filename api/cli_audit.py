@@ -298,7 +298,7 @@ def seal_command(key_file: Path, as_name: str | None) -> None:
     except SealKeyError as error:
         raise click.ClickException(str(error)) from None
     with runtime_for_command() as runtime:
-        principal = _auditor(runtime.app.list_users(), as_name)
+        principal = _auditor(runtime.app.users.list_users(), as_name)
         seal = seal_with_key(runtime.app, principal, private_key)
     click.echo(
         f"seal {seal['sequence']} over position {seal['position']} "

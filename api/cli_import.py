@@ -18,6 +18,7 @@ from api.registers.outcomes import Tally
 from api.registers.reading import count_rows, register_rows
 from api.registers.services import ServicePreparer
 from api.registers.wording import FAMILY_HEADINGS, SERVICE_HEADINGS
+from application.imports import importing_principal
 from projections.timeline import TimelineProjection
 
 REGISTER = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -43,7 +44,7 @@ def import_families(file: Path, dry_run: bool, as_user: str | None) -> None:
     """One row per person; rows of one 户编号 form one household."""
     with runtime_for_command(run_projections=not dry_run) as runtime:
         app = runtime.app
-        preparer = HouseholdPreparer(app, app.importing_principal(as_user))
+        preparer = HouseholdPreparer(app, importing_principal(app, as_user))
         with register_rows(file, FAMILY_HEADINGS) as rows, _progress(file, "families") as advance:
             prepared = (preparer.prepare(group) for group in households(rows))
             tally = import_prepared(
@@ -68,7 +69,7 @@ def import_services(file: Path, cash_fund: UUID | None, as_user: str | None) -> 
     """One row per delivered service; 户主公民身份号码 names the family."""
     with runtime_for_command(run_projections=True) as runtime:
         app = runtime.app
-        preparer = ServicePreparer(app, app.importing_principal(as_user), cash_fund)
+        preparer = ServicePreparer(app, importing_principal(app, as_user), cash_fund)
         with register_rows(file, SERVICE_HEADINGS) as rows, _progress(file, "services") as advance:
             prepared = (preparer.prepare(row) for row in rows)
             tally = import_prepared(app, prepared, file, batch_size=SERVICE_BATCH, advance=advance)

@@ -17,12 +17,16 @@ from infrastructure.settings import Settings
 
 
 @contextmanager
-def runtime_for_command(*, run_projections: bool = False) -> Iterator[Runtime]:
+def runtime_for_command(
+    *, run_projections: bool = False, for_other_processes: bool = False
+) -> Iterator[Runtime]:
     """A runtime from the environment; any failure ends the command with a one-line reason."""
     try:
         settings = Settings()
         configure_logging(settings.log_level)
-        runtime = open_runtime(settings, run_projections=run_projections)
+        runtime = open_runtime(
+            settings, run_projections=run_projections, for_other_processes=for_other_processes
+        )
     except ValidationError as error:
         first = error.errors()[0]
         variable = "NUANXIN_" + "_".join(str(part) for part in first["loc"]).upper()

@@ -54,7 +54,7 @@ def get_principal(
     if credentials is None or not credentials.credentials:
         raise UnauthenticatedError("an Authorization: Bearer token is required")
     try:
-        return app.authenticate(credentials.credentials)
+        return app.users.authenticate(credentials.credentials)
     except UnauthenticatedError:
         failures.record_failure(address)
         raise

@@ -7,7 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.cases import family_in_scope
 from application.principal import Principal
+from application.resident_index import families_holding_resident
 from domain.permissions import Action
 from domain.regions import county_code, region_name
 from projections.timeline import DirectoryQuery, FamilyOrder, TimelineProjection
@@ -22,7 +24,7 @@ def family_timeline(
     known_at: dt.datetime | None,
 ) -> dict[str, Any]:
     principal.require(Action.READ_CASES)
-    family = runtime.app.family_in_scope(principal, family_id)
+    family = family_in_scope(runtime.app, principal, family_id)
     runtime.reads_of(TimelineProjection.name).wait_until_current()
     rows = runtime.timeline.timeline(str(family_id), as_of=as_of, known_at=known_at)
     return {
@@ -58,7 +60,7 @@ def list_families(
     # A resident ID is looked up by its keyed hash in the resident index; the region scope
     # below decides whether the caller may see the family it names.
     holders = (
-        tuple(str(f) for f in runtime.app.families_holding_resident(resident_id))
+        tuple(str(f) for f in families_holding_resident(runtime.app, resident_id))
         if resident_id is not None
         else None
     )

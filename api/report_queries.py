@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from api.runtime import Runtime
+from application.cases import family_in_scope
 from application.principal import Principal
 from domain.errors import InvalidValueError
 from domain.money import yuan_from_fen
@@ -296,7 +297,7 @@ def overdue_report(
     for facts in page.rows:
         last = dt.date.fromisoformat(facts.last_service_on) if facts.last_service_on else None
         # Contacts are personal data: they stay in the events and are read per family shown.
-        family = runtime.app.family_in_scope(principal, UUID(facts.family_id))
+        family = family_in_scope(runtime.app, principal, UUID(facts.family_id))
         items.append(
             family_item(facts)
             | {

@@ -14,6 +14,7 @@ from eventsourcing.utils import Environment
 from application.access_log import AccessLog
 from application.access_writer import AccessLogWriter
 from application.app import Nuanxin
+from application.resident_index import holds_the_stores_index_key
 from infrastructure.access_store import access_log_environment
 from infrastructure.clock import BusinessClock
 from infrastructure.errors import ConfigurationError
@@ -116,7 +117,9 @@ class Runtime:
             linger=self.settings.projection_linger,
         )
 
-    def start_projections(self) -> None:
+    def start_projections(self, *, for_other_processes: bool = False) -> None:
+        """Runners for every view. `for_other_processes`: this process keeps the views for
+        readers elsewhere (a `projections run` worker), who cannot wake the runners."""
         for name in self.projections:
             runner = self._runner(name)
             self.runners[name] = runner
@@ -124,12 +127,18 @@ class Runtime:
             runner.start()
         recorder = self.app.recorder
         if self.settings.database_url and isinstance(recorder, PostgresApplicationRecorder):
-            # Saves in this process wake the runners directly; LISTEN brings other processes'.
+            # Saves in this process wake the runners directly; LISTEN brings other processes'
+            # (and, unavoidably, this process's own). A reader here that waits for the views
+            # wakes the runners at once itself, so the wake-up lingers as a save's does and
+            # the saves of a busy moment still reach the views in one transaction. Only a
+            # worker keeping the views for readers elsewhere must not linger.
             self.listener = LogListener(
                 self.settings.database_url,
                 recorder.channel_name,
-                # A reader in another process may be waiting: no linger.
-                [runner.wake_now for runner in self.runners.values()],
+                [
+                    runner.wake_now if for_other_processes else runner.wake
+                    for runner in self.runners.values()
+                ],
             )
             self.listener.start()
 
@@ -176,7 +185,7 @@ def seal_personal_data(runtime: Runtime) -> None:
 
 def check_index_key(app: Nuanxin) -> None:
     """A process with another index key would let a resident into two open families."""
-    if not app.holds_the_stores_index_key():
+    if not holds_the_stores_index_key(app):
         app.close()
         raise ConfigurationError(
             "NUANXIN_INDEX_KEY is not the key this database's resident index was written "
@@ -184,7 +193,9 @@ def check_index_key(app: Nuanxin) -> None:
         )
 
 
-def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
+def open_runtime(
+    settings: Settings, *, run_projections: bool, for_other_processes: bool = False
+) -> Runtime:
     events_env = events_environment(settings)  # checks the configuration before connecting
     ensure_postgres_schema(settings)
     app = Nuanxin(events_env, BusinessClock(settings.timezone))
@@ -211,5 +222,5 @@ def open_runtime(settings: Settings, *, run_projections: bool) -> Runtime:
     )
     seal_personal_data(runtime)
     if run_projections:
-        runtime.start_projections()
+        runtime.start_projections(for_other_processes=for_other_processes)
     return runtime

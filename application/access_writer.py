@@ -17,6 +17,10 @@ log = structlog.get_logger(__name__)
 
 QUEUE_SIZE = 10_000
 BATCH_SIZE = 500
+LINGER = 0.02
+"""After the first read of a burst, how long the writer waits for more before saving: one
+transaction (and one fsync) for the reads of a busy moment, and fewer wake-ups of this
+thread competing with requests for the interpreter."""
 RETRY_PAUSE = 0.5
 CLOSE_TIMEOUT = 10.0
 
@@ -63,6 +67,8 @@ class AccessLogWriter:
                 first = self._queue.get_nowait() if stopping else self._queue.get()
             except queue.Empty:
                 return  # stopping, and everything queued is saved
+            if first is not None and not stopping:
+                time.sleep(LINGER)
             items = [first]
             while len(items) < BATCH_SIZE:
                 try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import structlog
@@ -21,9 +21,11 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
-from application.base import NuanxinBase
 from domain.errors import DomainError
 from infrastructure.bulk_reads import stored_events_of
+
+if TYPE_CHECKING:
+    from application.app import Nuanxin
 
 log = structlog.get_logger(__name__)
 
@@ -151,113 +153,115 @@ def _projected(events: list[Any]) -> Any:
     return aggregate
 
 
-class BatchedSaves(NuanxinBase):
-    """`save_together` runs commands as one atomic save; outside it nothing changes."""
+def staging(repository: Repository[UUID]) -> Repository[UUID]:
+    """The application's repository, answering from the batch in progress first."""
+    # Same state, one more behaviour: the library builds its repository from settings.
+    repository.__class__ = StagingRepository
+    return repository
 
-    def construct_repository(self) -> Repository[UUID]:
-        repository = super().construct_repository()
-        # Same state, one more behaviour: the library builds its repository from settings.
-        repository.__class__ = StagingRepository
-        return repository
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        unit = _unit.get()
-        if unit is None:
-            return super().save(*objs, **kwargs)
-        unit.stage(objs)
-        return []
+def staged(objs: Sequence[Any]) -> bool:
+    """While a batch runs, what a command saves is staged instead of written."""
+    unit = _unit.get()
+    if unit is None:
+        return False
+    unit.stage(objs)
+    return True
 
-    def save_together(
-        self, commands: Sequence[Callable[[], T]], *, commit: bool = True
-    ) -> list[T | DomainError]:
-        """Each command's result or the domain error that refused it, in order; everything
-        the successful commands changed is saved in one transaction (unless `commit` is
-        False: a dry run decides everything and saves nothing)."""
-        known = KnownState()
-        for attempt in range(BATCH_ATTEMPTS):
-            for number in range(MAX_PASSES):
-                unit = StagedUnit(known, speculative=number < MAX_PASSES - 1)
-                outcomes = self._decide_all(unit, commands)
-                guessed = set(known.missing)
-                if not guessed:
-                    break
-                self._read_missing(known)
-                if not unit.stopped and not any(known.holds(i) for i in guessed):
-                    # Every aggregate the pass took for absent is: it decided as a full
-                    # read would have.
-                    break
-            if not commit:
-                return outcomes
-            try:
-                changed = unit.changed()
-                if changed:
-                    self.save(*changed)
-            except RecordConflictError:
-                log.info("batch_conflict", attempt=attempt, commands=len(commands))
-                # Decided again on fresh state, knowing which of the new ids the store has:
-                # a command creating one then finds the earlier answer, as it would alone.
-                known = KnownState()
-                known.missing = set(unit.created)
-                self._read_missing(known)
-                continue
+
+def save_together(
+    app: Nuanxin, commands: Sequence[Callable[[], T]], *, commit: bool = True
+) -> list[T | DomainError]:
+    """Each command's result or the domain error that refused it, in order; everything the
+    successful commands changed is saved in one transaction (unless `commit` is False: a dry
+    run decides everything and saves nothing). Outside it nothing changes."""
+    known = KnownState()
+    for attempt in range(BATCH_ATTEMPTS):
+        for number in range(MAX_PASSES):
+            unit = StagedUnit(known, speculative=number < MAX_PASSES - 1)
+            outcomes = _decide_all(app, unit, commands)
+            guessed = set(known.missing)
+            if not guessed:
+                break
+            _read_missing(app, known)
+            if not unit.stopped and not any(known.holds(i) for i in guessed):
+                # Every aggregate the pass took for absent is: it decided as a full read
+                # would have.
+                break
+        if not commit:
             return outcomes
-        return [self._alone(command) for command in commands]
-
-    def _read_missing(self, known: KnownState) -> None:
-        events, large = stored_events_of(
-            self.recorder, known.missing, most_events=PREFETCH_MOST_EVENTS
-        )
-        for aggregate_id, stored in events.items():
-            known.events[aggregate_id] = [self.mapper.to_domain_event(e) for e in stored]
-        known.large |= large
-        known.absent |= known.missing - events.keys() - large
-        known.missing = set()
-
-    def _decide_all(
-        self, unit: StagedUnit, commands: Sequence[Callable[[], T]]
-    ) -> list[T | DomainError]:
-        outcomes: list[T | DomainError] = []
-        token = _unit.set(unit)
         try:
-            for command in commands:
-                unit.touched, unit.saved = {}, False
-                try:
-                    outcomes.append(command())
-                except DomainError as error:
-                    outcomes.append(error)
-                except NotReadYetError as error:
-                    # This pass will be decided again: its outcomes are not used.
-                    outcomes.append(DomainError(str(error)))
-                if not unit.saved:
-                    # Refused, or answered from an earlier request with the same key.
-                    self._roll_back(unit)
-        finally:
-            _unit.reset(token)
+            changed = unit.changed()
+            if changed:
+                app.save(*changed)
+        except RecordConflictError:
+            log.info("batch_conflict", attempt=attempt, commands=len(commands))
+            # Decided again on fresh state, knowing which of the new ids the store has: a
+            # command creating one then finds the earlier answer, as it would alone.
+            known = KnownState()
+            known.missing = set(unit.created)
+            _read_missing(app, known)
+            continue
         return outcomes
+    return [_alone(command) for command in commands]
 
-    def _roll_back(self, unit: StagedUnit) -> None:
-        """Undoes the changes of a command that did not save to aggregates the batch holds."""
-        repository = self.repository
-        assert isinstance(repository, StagingRepository)
-        for aggregate_id, kept in unit.touched.items():
-            current = unit.aggregates[aggregate_id]
-            if len(current.pending_events) == kept:
-                continue
-            events = list(current.pending_events[:kept])
-            rebuilt: Any = None
-            if aggregate_id not in unit.created:
-                rebuilt = repository.as_stored(unit, aggregate_id)
-            for staged_event in events:
-                rebuilt = staged_event.mutate(rebuilt)
-            if rebuilt is None:
-                del unit.aggregates[aggregate_id]
-                unit.created.discard(aggregate_id)
-                continue
-            rebuilt.pending_events.extend(events)
-            unit.aggregates[aggregate_id] = rebuilt
 
-    def _alone(self, command: Callable[[], T]) -> T | DomainError:
-        try:
-            return command()
-        except DomainError as error:
-            return error
+def _read_missing(app: Nuanxin, known: KnownState) -> None:
+    events, large = stored_events_of(app.recorder, known.missing, most_events=PREFETCH_MOST_EVENTS)
+    for aggregate_id, stored in events.items():
+        known.events[aggregate_id] = [app.mapper.to_domain_event(e) for e in stored]
+    known.large |= large
+    known.absent |= known.missing - events.keys() - large
+    known.missing = set()
+
+
+def _decide_all(
+    app: Nuanxin, unit: StagedUnit, commands: Sequence[Callable[[], T]]
+) -> list[T | DomainError]:
+    outcomes: list[T | DomainError] = []
+    token = _unit.set(unit)
+    try:
+        for command in commands:
+            unit.touched, unit.saved = {}, False
+            try:
+                outcomes.append(command())
+            except DomainError as error:
+                outcomes.append(error)
+            except NotReadYetError as error:
+                # This pass will be decided again: its outcomes are not used.
+                outcomes.append(DomainError(str(error)))
+            if not unit.saved:
+                # Refused, or answered from an earlier request with the same key.
+                _roll_back(app, unit)
+    finally:
+        _unit.reset(token)
+    return outcomes
+
+
+def _roll_back(app: Nuanxin, unit: StagedUnit) -> None:
+    """Undoes the changes of a command that did not save to aggregates the batch holds."""
+    repository = app.repository
+    assert isinstance(repository, StagingRepository)
+    for aggregate_id, kept in unit.touched.items():
+        current = unit.aggregates[aggregate_id]
+        if len(current.pending_events) == kept:
+            continue
+        events = list(current.pending_events[:kept])
+        rebuilt: Any = None
+        if aggregate_id not in unit.created:
+            rebuilt = repository.as_stored(unit, aggregate_id)
+        for staged_event in events:
+            rebuilt = staged_event.mutate(rebuilt)
+        if rebuilt is None:
+            del unit.aggregates[aggregate_id]
+            unit.created.discard(aggregate_id)
+            continue
+        rebuilt.pending_events.extend(events)
+        unit.aggregates[aggregate_id] = rebuilt
+
+
+def _alone(command: Callable[[], T]) -> T | DomainError:
+    try:
+        return command()
+    except DomainError as error:
+        return error

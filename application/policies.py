@@ -3,19 +3,17 @@ insurer in the same save (DESIGN.md section 10)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from application.base import CommandResult, Decision
-from application.cases import CaseCommands
-from application.ledger import LedgerCommands
+from application.cases import family_in_scope
+from application.commands.policies import EnrolPolicy
+from application.handling import Decision, Handled, past_or_today
+from application.ledger import external_account
 from application.principal import Principal
 from domain.claims.member_benefits import MemberBenefits
 from domain.claims.policy import (
     InsurancePolicy,
-    PolicyProgramme,
     a_policy_period_ends_after_it_starts,
     a_premium_comes_from_a_fund_of_the_policy_programme,
 )
@@ -28,19 +26,8 @@ from domain.ledger.vocabulary import AccountKind, TransferKind
 from domain.money import yuan_from_fen
 from domain.permissions import Action
 
-
-@dataclass(frozen=True)
-class PolicyTerms:
-    member_id: str
-    programme: PolicyProgramme
-    insurer: str
-    policy_number: str
-    starts_on: dt.date
-    ends_on: dt.date
-    premium_fen: int
-    premium_fund: UUID
-    cover_fen: int
-    enrolled_on: dt.date | None = None
+if TYPE_CHECKING:
+    from application.app import Nuanxin
 
 
 def policy_body(policy: InsurancePolicy, claimed_fen: int) -> dict[str, Any]:
@@ -64,113 +51,109 @@ def policy_body(policy: InsurancePolicy, claimed_fen: int) -> dict[str, Any]:
     }
 
 
-class PolicyCommands(CaseCommands, LedgerCommands):
-    def member_of(self, family: Family, member_id: str) -> MemberData:
-        try:
-            return family.member(member_id)
-        except NotFoundError:
-            raise InvalidValueError(
-                f"family {family.id} has no member {member_id}", field="member_id"
-            ) from None
+def member_of(family: Family, member_id: str) -> MemberData:
+    try:
+        return family.member(member_id)
+    except NotFoundError:
+        raise InvalidValueError(
+            f"family {family.id} has no member {member_id}", field="member_id"
+        ) from None
 
-    def member_benefits(self, member_id: str, family_id: UUID) -> MemberBenefits:
-        benefits_id = MemberBenefits.id_for(member_id)
-        if self.exists(benefits_id):
-            benefits: MemberBenefits = self.load(benefits_id, MemberBenefits, "member")
-            return benefits
-        return MemberBenefits.opened_for(member_id, family_id)
 
-    def policy_of_family(self, policy_id: UUID, family: Family) -> InsurancePolicy:
-        """A policy named in a claim must be one of the claim's family."""
-        try:
-            policy: InsurancePolicy = self.load(policy_id, InsurancePolicy, "policy")
-        except NotFoundError:
-            raise InvalidValueError(f"policy {policy_id} not found", field="policy_id") from None
-        if policy.family_id != family.id:
-            raise InvalidValueError(f"policy {policy_id} insures another family", field="policy_id")
-        return policy
+def member_benefits(app: Nuanxin, member_id: str, family_id: UUID) -> MemberBenefits:
+    benefits_id = MemberBenefits.id_for(member_id)
+    if app.exists(benefits_id):
+        benefits: MemberBenefits = app.load(benefits_id, MemberBenefits, "member")
+        return benefits
+    return MemberBenefits.opened_for(member_id, family_id)
 
-    def paying_fund(self, fund_id: UUID, field: str) -> Account:
-        """A fund named to pay for a family: the rules check that it covers the family's
-        region, which the caller covers; the fund itself may be of a region above theirs (a
-        county's fund pays a village's family)."""
-        try:
-            fund: Account = self.load(fund_id, Account, "fund")
-        except NotFoundError:
-            raise InvalidValueError(f"fund {fund_id} not found", field=field) from None
-        if fund.kind != AccountKind.FUND:
-            raise InvalidValueError(f"{fund_id} is not a fund", field=field)
-        return fund
 
-    def get_policy(self, principal: Principal, policy_id: UUID) -> dict[str, Any]:
-        principal.require(Action.READ_CLAIMS)
-        policy: InsurancePolicy = self.load(policy_id, InsurancePolicy, "policy")
-        family: Family = self.load(policy.family_id, Family, "family")
-        if not principal.covers(family.region_code):
-            raise NotFoundError(f"policy {policy_id} not found")
-        claimed = self.member_benefits(policy.member_id, policy.family_id).claimed_on(policy.id)
-        return policy_body(policy, claimed)
+def policy_of_family(app: Nuanxin, policy_id: UUID, family: Family) -> InsurancePolicy:
+    """A policy named in a claim must be one of the claim's family."""
+    try:
+        policy: InsurancePolicy = app.load(policy_id, InsurancePolicy, "policy")
+    except NotFoundError:
+        raise InvalidValueError(f"policy {policy_id} not found", field="policy_id") from None
+    if policy.family_id != family.id:
+        raise InvalidValueError(f"policy {policy_id} insures another family", field="policy_id")
+    return policy
 
-    def enrol_policy(
-        self,
-        principal: Principal,
-        family_id: UUID,
-        terms: PolicyTerms,
-        *,
-        idempotency_key: str | None = None,
-    ) -> CommandResult:
-        principal.require(Action.ENROL_POLICIES)
-        a_policy_period_ends_after_it_starts(terms.starts_on, terms.ends_on)
-        enrolled_on = self._past_or_today(terms.enrolled_on, "enrolled_on")
-        policy_id = InsurancePolicy.id_for(principal.user_id, idempotency_key)
 
-        def decide() -> Decision:
-            family = self.family_in_scope(principal, family_id)
-            family.check_open()
-            member = self.member_of(family, terms.member_id)
-            nothing_is_claimed_after_the_member_died(member, terms.starts_on, field="starts_on")
-            fund = self.paying_fund(terms.premium_fund, "premium_fund")
-            a_premium_comes_from_a_fund_of_the_policy_programme(
-                terms.programme,
-                fund.id,
-                str(fund.programme) if fund.programme else None,
-                fund.region_code,
-                family.region_code,
-            )
-            policy = InsurancePolicy(
-                id=policy_id,
-                family_id=family.id,
-                region_code=family.region_code,
-                member_id=terms.member_id,
-                programme=terms.programme,
-                insurer=terms.insurer,
-                policy_number=terms.policy_number,
-                starts_on=terms.starts_on,
-                ends_on=terms.ends_on,
-                premium_fen=terms.premium_fen,
-                premium_fund_id=fund.id,
-                cover_fen=terms.cover_fen,
-                premium_transfer_id=InsurancePolicy.premium_payment_id(policy_id),
-                enrolled_on=enrolled_on,
-            )
-            benefits = self.member_benefits(terms.member_id, family.id)
-            benefits.hold_policy(policy)
-            insurer = self._external_account(terms.insurer)
-            premium = record_transfer(
-                fund,
-                insurer,
-                transfer_id=policy.premium_transfer_id,
-                kind=TransferKind.PREMIUM,
-                amount_fen=terms.premium_fen,
-                memo=f"{terms.insurer} 保单{terms.policy_number}保费",
-                occurred_on=enrolled_on,
-                cause={"type": "policy", "id": str(policy_id)},
-            )
-            return [policy, benefits, fund, insurer, premium], policy_body(policy, 0)
+def paying_fund(app: Nuanxin, fund_id: UUID, field: str) -> Account:
+    """A fund named to pay for a family: the rules check that it covers the family's region,
+    which the caller covers; the fund itself may be of a region above theirs (a county's
+    fund pays a village's family)."""
+    try:
+        fund: Account = app.load(fund_id, Account, "fund")
+    except NotFoundError:
+        raise InvalidValueError(f"fund {fund_id} not found", field=field) from None
+    if fund.kind != AccountKind.FUND:
+        raise InvalidValueError(f"{fund_id} is not a fund", field=field)
+    return fund
 
-        return self.execute(
-            principal,
-            decide,
-            idempotency_key=idempotency_key,
-            fingerprint=("enrol_policy", str(family_id), terms),
+
+def get_policy(app: Nuanxin, principal: Principal, policy_id: UUID) -> dict[str, Any]:
+    principal.require(Action.READ_CLAIMS)
+    policy: InsurancePolicy = app.load(policy_id, InsurancePolicy, "policy")
+    family: Family = app.load(policy.family_id, Family, "family")
+    if not principal.covers(family.region_code):
+        raise NotFoundError(f"policy {policy_id} not found")
+    claimed = member_benefits(app, policy.member_id, policy.family_id).claimed_on(policy.id)
+    return policy_body(policy, claimed)
+
+
+def enrol_policy(
+    app: Nuanxin, principal: Principal, command: EnrolPolicy, key: str | None
+) -> Handled:
+    principal.require(Action.ENROL_POLICIES)
+    terms = command.terms
+    a_policy_period_ends_after_it_starts(terms.starts_on, terms.ends_on)
+    enrolled_on = past_or_today(app, terms.enrolled_on, "enrolled_on")
+    policy_id = InsurancePolicy.id_for(principal.user_id, key)
+
+    def decide() -> Decision:
+        family = family_in_scope(app, principal, command.family_id)
+        family.check_open()
+        member = member_of(family, terms.member_id)
+        nothing_is_claimed_after_the_member_died(member, terms.starts_on, field="starts_on")
+        fund = paying_fund(app, terms.premium_fund, "premium_fund")
+        a_premium_comes_from_a_fund_of_the_policy_programme(
+            terms.programme,
+            fund.id,
+            str(fund.programme) if fund.programme else None,
+            fund.region_code,
+            family.region_code,
         )
+        policy = InsurancePolicy(
+            id=policy_id,
+            family_id=family.id,
+            region_code=family.region_code,
+            member_id=terms.member_id,
+            programme=terms.programme,
+            insurer=terms.insurer,
+            policy_number=terms.policy_number,
+            starts_on=terms.starts_on,
+            ends_on=terms.ends_on,
+            premium_fen=terms.premium_fen,
+            premium_fund_id=fund.id,
+            cover_fen=terms.cover_fen,
+            premium_transfer_id=InsurancePolicy.premium_payment_id(policy_id),
+            enrolled_on=enrolled_on,
+        )
+        benefits = member_benefits(app, terms.member_id, family.id)
+        benefits.hold_policy(policy)
+        insurer = external_account(app, terms.insurer)
+        premium = record_transfer(
+            fund,
+            insurer,
+            transfer_id=policy.premium_transfer_id,
+            kind=TransferKind.PREMIUM,
+            amount_fen=terms.premium_fen,
+            memo=f"{terms.insurer} 保单{terms.policy_number}保费",
+            occurred_on=enrolled_on,
+            cause={"type": "policy", "id": str(policy_id)},
+        )
+        return [policy, benefits, fund, insurer, premium], policy_body(policy, 0)
+
+    # The fingerprint holds the terms as given: stored answers were keyed so.
+    return Handled(command, decide)

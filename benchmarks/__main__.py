@@ -19,10 +19,12 @@ import psycopg
 
 from benchmarks.bare import bare_saves
 from benchmarks.import_sync import measure_import_and_sync
+from benchmarks.minimal_endpoint import minimal_endpoint_saves
 from benchmarks.projection_rebuild import measure_rebuilds
 from benchmarks.report import markdown, rows_for
 from benchmarks.verify_ledger import measure_verify
 from benchmarks.write_path import (
+    VISIT,
     http_workers,
     http_write_path,
     round_trips_through_a_separate_worker,
@@ -73,11 +75,12 @@ def measure(backend: str, url: str | None, sizes: Sizes, *, logs: bool) -> dict[
     started = time.perf_counter()
     write = http_write_path(url, sizes.runs, sizes.round_trips)
     bare = bare_saves(url, sizes.runs)
+    endpoint = minimal_endpoint_saves(url, sizes.runs, VISIT)
     result: dict[str, Any] = {
         "backend": backend,
         "write_path": [
-            {"nuanxin": ours.summary(), "bare": theirs.summary()}
-            for ours, theirs in zip(write.writes, bare, strict=True)
+            {"nuanxin": ours.summary(), "bare": theirs.summary(), "endpoint": stack.summary()}
+            for ours, theirs, stack in zip(write.writes, bare, endpoint, strict=True)
         ],
         "read_your_writes": {
             **write.round_trips.summary(),

@@ -34,7 +34,9 @@ from api.registers.services import ServicePreparer
 from api.registers.wording import FAMILY_HEADINGS, SERVICE_HEADINGS
 from api.runtime import Runtime, open_runtime
 from application.app import Nuanxin
-from application.imports import IMPORT_PRINCIPAL
+from application.commands.cases import RegisterFamily
+from application.commands.ledger import OpenFund, RecordReceipt
+from application.imports import IMPORT_PRINCIPAL, importing_principal
 from application.principal import Principal
 from benchmarks.server import served
 from benchmarks.workspace import drop_workspace, throwaway_settings
@@ -104,21 +106,25 @@ def events_stored(runtime: Runtime) -> int:
 
 def open_cash_fund(app: Nuanxin, fen: int) -> uuid.UUID:
     fund = uuid.UUID(
-        app.open_fund(
+        app.handle(
             ADMIN,
-            source=FundSource.PROVINCIAL_BUDGET,
-            region_code="430121",
-            programme=Programme.WARM_HEART,
-            name="长沙县暖心行动资金",
+            OpenFund(
+                source=FundSource.PROVINCIAL_BUDGET,
+                region_code="430121",
+                programme=Programme.WARM_HEART,
+                name="长沙县暖心行动资金",
+            ),
         ).body["id"]
     )
-    app.record_receipt(
+    app.handle(
         ADMIN,
-        fund,
-        amount_fen=fen,
-        payer="湖南省财政厅",
-        received_on=dt.date(2024, 12, 1),
-        reference="",
+        RecordReceipt(
+            fund,
+            amount_fen=fen,
+            payer="湖南省财政厅",
+            received_on=dt.date(2024, 12, 1),
+            reference="",
+        ),
         idempotency_key="bench-receipt",
     )
     return fund
@@ -307,8 +313,8 @@ def measure_sync(
     settings = throwaway_settings(url)
     runtime = open_runtime(settings, run_projections=False)
     try:
-        token = runtime.app.add_user("李敏", Role.CASEWORKER, "430121").token
-        worker = runtime.app.importing_principal("李敏")
+        token = runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121").token
+        worker = importing_principal(runtime.app, "李敏")
         families = _families_for_sync(runtime.app, worker, 50)
     finally:
         runtime.close()
@@ -349,8 +355,7 @@ def _families_for_sync(app: Nuanxin, worker: Principal, count: int) -> list[str]
     ids = []
     for index in range(count):
         id_number, born, sex = _resident(index)
-        result = app.register_family(
-            worker,
+        command = RegisterFamily(
             region_code=VILLAGE,
             category="bereaved",  # type: ignore[arg-type]
             head={
@@ -359,9 +364,10 @@ def _families_for_sync(app: Nuanxin, worker: Principal, count: int) -> list[str]
                 "birth_date": dt.date.fromisoformat(born),
                 "gender": "male" if sex == "男" else "female",
             },
-            members=[],
+            members=(),
             address="长沙县黄兴镇蓝田村3组12号",
         )
+        result = app.handle(worker, command)
         ids.append(str(result.body["id"]))
     return ids
 

@@ -137,7 +137,7 @@ def p50_ms(call: Callable[[], Any], repeat: int) -> float:
 
 def measure_size(postgres_url: str | None, families: int, repeat: int) -> dict[str, Any]:
     with throwaway_runtime(throwaway_settings(postgres_url)) as runtime:
-        issued = runtime.app.add_user("bench", Role.SUPERVISOR, None)
+        issued = runtime.app.users.add_user("bench", Role.SUPERVISOR, None)
         for name in runtime.projections:
             runtime.runner_for(name).catch_up()
         started = time.perf_counter()

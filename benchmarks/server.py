@@ -1,5 +1,5 @@
-"""`nuanxin serve` as a separate process on a loopback port, for the HTTP benchmarks: the
-load generator and the server do not share a GIL."""
+"""`nuanxin serve` (or another server) as a separate process on a loopback port, for the HTTP
+benchmarks: the load generator and the server do not share a GIL."""
 
 from __future__ import annotations
 
@@ -43,13 +43,9 @@ def served(
     port = free_port()
     env = server_environment(settings)
     serve = [
-        "serve", "--port", str(port), "--workers", str(workers),
+        sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers),
         *(["--no-projections"] if separate_worker else []),
     ]  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", *serve],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
     worker = None
     if separate_worker:
         worker = subprocess.Popen(
@@ -58,20 +54,37 @@ def served(
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
+        with serving(serve, env, f"{base}/healthz", timeout=timeout):
+            yield base
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+
+@contextmanager
+def serving(
+    command: list[str], env: dict[str, str], ready_url: str, *, timeout: float = 180
+) -> Iterator[None]:
+    """A server process started by `command`, from when `ready_url` answers 200 until the
+    block ends."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(ready_url, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 process.terminate()
-                raise RuntimeError(f"nuanxin serve did not start: {process.communicate()[1]}")
+                started = " ".join(command[1:])
+                raise RuntimeError(f"{started} did not start: {process.communicate()[1]}")
             time.sleep(0.05)
-        yield base
+        yield
     finally:
-        for running in (process, worker):
-            if running is not None:
-                running.terminate()
-                running.wait(timeout=20)
+        process.terminate()
+        process.wait(timeout=20)

@@ -133,7 +133,7 @@ def _workspace_with_a_caseworker(postgres_url: str | None) -> tuple[Settings, di
     settings = throwaway_settings(postgres_url)
     runtime = open_runtime(settings, run_projections=False)
     try:
-        token = runtime.app.add_user("李敏", Role.CASEWORKER, "430121").token
+        token = runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121").token
     finally:
         runtime.close()
     return settings, {"Authorization": f"Bearer {token}"}

@@ -58,11 +58,24 @@ ADD_TO_TOTALS = (
 )
 
 
+# A journal's window opens with each account's balance before it: the months before the
+# window's first month from these sums, the days of that month from the entries. Kept per
+# region an entry counts in, so a regional journal opens with its region's part.
+ADD_TO_MONTH = (
+    "INSERT INTO {t}ledger_account_months AS m (account_id, region_code, month, posted_fen) "
+    "SELECT account_id, COALESCE(region_code, ''), SUBSTR(occurred_on, 1, 7), posted_delta "
+    "FROM {t}ledger_entries WHERE position = :position "
+    "ON CONFLICT (account_id, region_code, month) "
+    "DO UPDATE SET posted_fen = m.posted_fen + excluded.posted_fen"
+)
+
+
 class SQLLedgerView(SQLView, LedgerView):
-    tables = ("ledger_accounts", "ledger_entries", "ledger_transfers")
-    version = 3
+    tables = ("ledger_accounts", "ledger_entries", "ledger_transfers", "ledger_account_months")
+    version = 4
     """2: each journal entry keeps the region it counts in. 3: each account keeps its running
-    totals, and entries are found by region from an index."""
+    totals, and entries are found by region from an index. 4: each account's postings summed
+    per month, for a journal window's opening balances."""
 
     def create_statements(self) -> list[str]:
         return [
@@ -90,6 +103,9 @@ class SQLLedgerView(SQLView, LedgerView):
                 # The reports' drill-downs look up the postings of given transfers.
                 "CREATE INDEX IF NOT EXISTS ledger_entries_by_transfer "
                 "ON {t}ledger_entries (transfer_id)",
+                "CREATE TABLE IF NOT EXISTS {t}ledger_account_months (account_id TEXT NOT NULL, "
+                "region_code TEXT NOT NULL, month TEXT NOT NULL, posted_fen BIGINT NOT NULL, "
+                "PRIMARY KEY (account_id, region_code, month))",
                 "CREATE TABLE IF NOT EXISTS {t}ledger_transfers (transfer_id TEXT PRIMARY KEY, "
                 "kind TEXT NOT NULL, memo TEXT NOT NULL, cause TEXT NOT NULL, "
                 "occurred_on TEXT NOT NULL, state TEXT NOT NULL, reverses TEXT, "
@@ -112,6 +128,7 @@ class SQLLedgerView(SQLView, LedgerView):
                             changes.entries,
                         ),
                         (ADD_TO_TOTALS, changes.entries),
+                        (ADD_TO_MONTH, changes.entries),
                         (_insert("ledger_transfers", TRANSFER_COLUMNS), changes.transfers),
                         (
                             "UPDATE {t}ledger_transfers SET state = :state "
@@ -171,30 +188,44 @@ class SQLLedgerView(SQLView, LedgerView):
         date_from: dt.date | None,
         date_to: dt.date | None,
     ) -> list[JournalRow]:
+        opening_from = date_from or dt.date.min
         params: dict[str, Any] = query.params() | {
-            "date_from": date_from.isoformat() if date_from else "0000-01-01",
+            "date_from": opening_from.isoformat(),
             "date_to": date_to.isoformat() if date_to else "9999-12-31",
             "account_id": account_id,
+            # What had been recorded by a past moment is not in the month sums, which hold
+            # everything recorded: then the whole history before the window is summed.
+            "month_from": opening_from.isoformat()[:7] if query.known_at is None else "0000-00",
+            "month_start": (
+                opening_from.replace(day=1) if query.known_at is None else dt.date.min
+            ).isoformat(),
         }
-        # The running balance sums the account's whole history up to each posting, so the
-        # date range is applied only after it is computed.
         statement = self.dialect(
-            "SELECT * FROM (SELECT e.position, e.occurred_on, e.recorded_at, e.account_id, "
-            "a.kind AS account_kind, a.name AS account_name, e.region_code, e.transfer_id, "
-            "t.kind AS transfer_kind, e.side, e.phase, e.amount_fen, e.counterparty_id, "
-            "t.memo, t.cause, e.entry_hash, SUM(e.posted_delta) OVER (PARTITION BY e.account_id "
-            "ORDER BY e.occurred_on, e.position ROWS UNBOUNDED PRECEDING) AS balance "
-            "FROM {t}ledger_entries e JOIN {t}ledger_accounts a ON a.account_id = e.account_id "
-            "LEFT JOIN {t}ledger_transfers t ON t.transfer_id = e.transfer_id "
-            "WHERE e.occurred_on <= :as_of AND e.recorded_at <= :known_at"
-            + (" AND e.account_id = :account_id" if account_id else "")
-            + (
-                " AND e.region_code >= :region_low AND e.region_code < :region_high"
-                if query.region_prefix
-                else ""
-            )
-            + ") journal WHERE occurred_on >= :date_from AND occurred_on <= :date_to "
-            "ORDER BY occurred_on, position"
+            "WITH window_entries AS (SELECT e.position, e.occurred_on, e.recorded_at, "
+            "e.account_id, e.region_code, e.transfer_id, e.side, e.phase, e.amount_fen, "
+            "e.counterparty_id, e.entry_hash, SUM(e.posted_delta) OVER (PARTITION BY "
+            "e.account_id ORDER BY e.occurred_on, e.position ROWS UNBOUNDED PRECEDING) AS moved "
+            "FROM {t}ledger_entries e WHERE e.occurred_on >= :date_from "
+            "AND e.occurred_on <= :date_to AND e.occurred_on <= :as_of "
+            "AND e.recorded_at <= :known_at" + self._journal_scope("e", account_id, query) + "), "
+            "opening AS (SELECT account_id, SUM(amount) AS amount FROM ("
+            "SELECT m.account_id, m.posted_fen AS amount FROM {t}ledger_account_months m "
+            "WHERE m.month < :month_from "
+            "AND m.account_id IN (SELECT account_id FROM window_entries)"
+            + self._journal_scope("m", account_id, query)
+            + " UNION ALL SELECT e.account_id, e.posted_delta AS amount "
+            "FROM {t}ledger_entries e WHERE e.occurred_on >= :month_start "
+            "AND e.occurred_on < :date_from AND e.recorded_at <= :known_at "
+            "AND e.account_id IN (SELECT account_id FROM window_entries)"
+            + self._journal_scope("e", account_id, query)
+            + ") before_window GROUP BY account_id) "
+            "SELECT w.*, a.kind AS account_kind, a.name AS account_name, "
+            "t.kind AS transfer_kind, t.memo, t.cause, "
+            "COALESCE(o.amount, 0) + w.moved AS balance FROM window_entries w "
+            "JOIN {t}ledger_accounts a ON a.account_id = w.account_id "
+            "LEFT JOIN {t}ledger_transfers t ON t.transfer_id = w.transfer_id "
+            "LEFT JOIN opening o ON o.account_id = w.account_id "
+            "ORDER BY w.occurred_on, w.position"
         )
         with self.read() as cursor:
             cursor.execute(statement, params)
@@ -220,3 +251,13 @@ class SQLLedgerView(SQLView, LedgerView):
                 )
                 for row in cursor.fetchall()
             ]
+
+    @staticmethod
+    def _journal_scope(alias: str, account_id: str | None, query: LedgerQuery) -> str:
+        """The journal's account and region conditions on a table of entries or of months."""
+        scope = f" AND {alias}.account_id = :account_id" if account_id else ""
+        if query.region_prefix:
+            scope += (
+                f" AND {alias}.region_code >= :region_low AND {alias}.region_code < :region_high"
+            )
+        return scope

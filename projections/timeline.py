@@ -125,6 +125,11 @@ class DirectoryQuery:
     limit: int = 50
     offset: int = 0
 
+    @property
+    def counted_by_bucket(self) -> bool:
+        """Filtered by region, category and status alone (kept counted per bucket)."""
+        return self.not_served_since is None and not self.name_fragment and self.family_ids is None
+
 
 @dataclass(frozen=True)
 class DirectoryPage:

@@ -41,8 +41,14 @@ class SQLTimelineView(SQLView, TimelineView):
     are sealed (`projections.sealing`): they may hold personal data. Head names are searched
     through keyed grams (`projections.name_grams`)."""
 
-    tables = ("timeline_entries", "family_directory", "family_name_grams")
-    version = 2  # 2: the directory's last_service_on and the name grams
+    tables = (
+        "timeline_entries",
+        "family_directory",
+        "family_name_grams",
+        "family_directory_counts",
+    )
+    # 2: the directory's last_service_on and the name grams; 3: the directory's counts
+    version = 3
     sealer: Sealer
     grams: NameGrams
 
@@ -88,7 +94,9 @@ class SQLTimelineView(SQLView, TimelineView):
     def directory(self, query: DirectoryQuery) -> DirectoryPage:
         where, params = directory_filter(query, self.grams)
         with self.read() as cursor:
-            cursor.execute(self.statements.count_directory(where), params)
+            cursor.execute(
+                self.statements.count_directory(where, counted=query.counted_by_bucket), params
+            )
             total = int(cursor.fetchone()["total"])
             cursor.execute(
                 self.statements.select_directory(where, query.order),
@@ -105,6 +113,10 @@ DIRECTORY_COLUMNS = (
     "registered_on",
     "updated_at",
 )
+
+COUNTED_COLUMNS = frozenset({"region_code", "category", "status"})
+"""The directory's counts are kept per bucket of these: a list filtered by them alone is
+counted from the buckets."""
 
 NEVER_SERVED = ""
 """The directory's last_service_on of a family without a service: before every ISO date, so
@@ -161,6 +173,12 @@ class TimelineStatements:
                 "last_service_on TEXT NOT NULL, updated_at TEXT NOT NULL, "
                 "position BIGINT NOT NULL)"
             ),
+            # The list's default order (each order's last key): its first pages read the head
+            # of this index instead of sorting every family in scope.
+            self._sql(
+                "CREATE INDEX IF NOT EXISTS family_directory_by_position "
+                "ON {t}family_directory (position)"
+            ),
             self._sql(
                 "CREATE INDEX IF NOT EXISTS family_directory_by_region "
                 "ON {t}family_directory (region_code, position)"
@@ -172,6 +190,11 @@ class TimelineStatements:
             self._sql(
                 "CREATE INDEX IF NOT EXISTS family_directory_by_registration "
                 "ON {t}family_directory (registered_on, position)"
+            ),
+            self._sql(
+                "CREATE TABLE IF NOT EXISTS {t}family_directory_counts ("
+                "region_code TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, "
+                "families BIGINT NOT NULL, PRIMARY KEY (region_code, category, status))"
             ),
             self._sql(
                 "CREATE TABLE IF NOT EXISTS {t}family_name_grams (gram TEXT NOT NULL, "
@@ -227,6 +250,26 @@ class TimelineStatements:
         )
 
     @property
+    def count_in(self) -> str:
+        """The family's row counts in the bucket of its region, category and status."""
+        return self._sql(
+            "INSERT INTO {t}family_directory_counts AS c "
+            "(region_code, category, status, families) "
+            "SELECT region_code, category, status, 1 FROM {t}family_directory "
+            "WHERE family_id = :family_id "
+            "ON CONFLICT (region_code, category, status) DO UPDATE SET families = c.families + 1"
+        )
+
+    @property
+    def count_out(self) -> str:
+        """Before the row leaves its bucket (a transfer, a closing, a reopening)."""
+        return self._sql(
+            "UPDATE {t}family_directory_counts SET families = families - 1 "
+            "WHERE (region_code, category, status) = (SELECT region_code, category, status "
+            "FROM {t}family_directory WHERE family_id = :family_id)"
+        )
+
+    @property
     def insert_name_gram(self) -> str:
         return self._sql(
             "INSERT INTO {t}family_name_grams (gram, family_id) VALUES (:gram, :family_id)"
@@ -276,7 +319,13 @@ class TimelineStatements:
             + f" ORDER BY {DIRECTORY_ORDER[order]} LIMIT :limit OFFSET :offset"
         )
 
-    def count_directory(self, where: str) -> str:
+    def count_directory(self, where: str, *, counted: bool) -> str:
+        """`counted`: the filter names only columns of the counts' buckets, whose sum is the
+        count without a pass over every family in scope."""
+        if counted:
+            return self._sql(
+                "SELECT COALESCE(SUM(families), 0) AS total FROM {t}family_directory_counts" + where
+            )
         return self._sql("SELECT COUNT(*) AS total FROM {t}family_directory" + where)
 
 
@@ -304,13 +353,19 @@ def write_changes(
         if change.is_new:
             position = min(e.position for e in changes.entries if e.family_id == change.family_id)
             ordered.append((statements.insert_directory_row, params | {"position": position}))
+            ordered.append((statements.count_in, {"family_id": change.family_id}))
             # A head's name is given once, at registration: its grams are never replaced.
             ordered.extend(
                 (statements.insert_name_gram, {"gram": gram, "family_id": change.family_id})
                 for gram in grams.of(change.fields["head_name"])
             )
-        else:
+        elif COUNTED_COLUMNS.isdisjoint(change.fields):
             ordered.append((statements.update_directory_row(change.fields), params))
+        else:
+            recounted = {"family_id": change.family_id}
+            ordered.append((statements.count_out, recounted))
+            ordered.append((statements.update_directory_row(change.fields), params))
+            ordered.append((statements.count_in, recounted))
     ordered.extend(last_service_refreshes(statements, changes.entries))
     execute_in_runs(cursor, ordered)
 

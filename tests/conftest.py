@@ -92,7 +92,7 @@ def user_headers(runtime: Runtime) -> UserFactory:
     def make(
         role: str = "caseworker", region: str | None = "430121", name: str = ""
     ) -> dict[str, str]:
-        issued = runtime.app.add_user(name or f"{role}-{region}", Role(role), region)
+        issued = runtime.app.users.add_user(name or f"{role}-{region}", Role(role), region)
         return {"Authorization": f"Bearer {issued.token}"}
 
     return make

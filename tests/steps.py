@@ -123,7 +123,7 @@ def journal(client: TestClient, headers: dict[str, str], **params: str) -> dict[
 
 def principal_of(runtime: Runtime, headers: dict[str, str]) -> Principal:
     """The user whose bearer token the headers carry."""
-    return runtime.app.authenticate(headers["Authorization"].removeprefix("Bearer "))
+    return runtime.app.users.authenticate(headers["Authorization"].removeprefix("Bearer "))
 
 
 def command_environment(settings: Settings) -> dict[str, str]:

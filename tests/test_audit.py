@@ -29,6 +29,7 @@ from api.app import create_app
 from api.cli_audit import audit
 from api.routes.audit import router as audit_router
 from api.runtime import Runtime
+from application.app import Nuanxin
 from application.audit.bundle import export_bundle, verify_bundle
 from application.audit.bundle_file import BundleError
 from application.audit.checker import LedgerChecker
@@ -38,7 +39,6 @@ from application.audit.report import VerifyReport
 from application.audit.seals import LedgerNotVerifiedError, list_seals, seal_with_key
 from application.audit.store import stored_records
 from application.audit.verify import verify_ledger
-from application.base import NuanxinBase
 from application.errors import PermissionDeniedError
 from application.principal import Principal
 from domain.actor import Actor, acting_as
@@ -71,7 +71,7 @@ AUDITORS_KEY = Ed25519PrivateKey.generate()
 AUDITORS_PUBLIC_KEY = public_key_text(AUDITORS_KEY.public_key())
 
 
-def seal_ledger(app: NuanxinBase, principal: Principal) -> dict[str, Any]:
+def seal_ledger(app: Nuanxin, principal: Principal) -> dict[str, Any]:
     return seal_with_key(app, principal, AUDITORS_KEY)
 
 
@@ -230,7 +230,7 @@ class StoredRows:
             version,
         )
 
-    def rewrite(self, app: NuanxinBase, aggregate_id: UUID, version: int, **fields: Any) -> None:
+    def rewrite(self, app: Nuanxin, aggregate_id: UUID, version: int, **fields: Any) -> None:
         """Decodes the row with the application's key, gives its event other `fields` and
         stores it encoded with the same key again."""
         topic, state = self.row(aggregate_id, version)

@@ -43,7 +43,7 @@ def opened(settings: Settings) -> Runtime:
 def authenticate(settings: Settings, token: str) -> Principal:
     runtime = opened(settings)
     try:
-        return runtime.app.authenticate(token)
+        return runtime.app.users.authenticate(token)
     finally:
         runtime.close()
 
@@ -209,17 +209,9 @@ def test_projections_status_shows_the_log_position_and_each_projections_lag(
     added = nuanxin(settings, "users", "add", "李敏", "--role", "caseworker", "--region", "430121")
     runtime = opened(settings)
     try:
-        caseworker = runtime.app.authenticate(added.stdout.splitlines()[-1])
+        caseworker = runtime.app.users.authenticate(added.stdout.splitlines()[-1])
         payload = FamilyCreate.model_validate(family_payload())
-        runtime.app.register_family(
-            caseworker,
-            region_code=payload.region_code,
-            category=payload.category,
-            head=payload.head.as_person(),
-            members=[member.as_new_member() for member in payload.members],
-            address=payload.address,
-            registered_on=payload.registered_on,
-        )
+        runtime.app.handle(caseworker, payload.command())
         head = runtime.app.recorder.max_notification_id()
     finally:
         runtime.close()

@@ -177,7 +177,7 @@ def test_demo_users_act_within_their_regions(
     loaded: tuple[Nuanxin, DemoSummary, list[Any]],
 ) -> None:
     app, summary, events = loaded
-    principals = [app.authenticate(user.token) for user in summary.users]
+    principals = [app.users.authenticate(user.token) for user in summary.users]
     caseworkers = [p for p in principals if p.role is Role.CASEWORKER]
     assert len(caseworkers) == summary.townships
     assert all(len(p.region_code or "") == 9 for p in caseworkers)

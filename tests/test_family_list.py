@@ -374,6 +374,70 @@ def test_an_auditor_sees_the_new_fields_with_the_head_name_still_masked(
     ]
 
 
+# -- totals ---------------------------------------------------------------------------------------
+
+
+def moved_and_closed_families(client: TestClient, user_headers: UserFactory) -> None:
+    """Three families of 长沙县: one moved to 浏阳, one closed, one closed and reopened."""
+    county = user_headers("caseworker", "430121")
+    moved, closed, reopened = (register_family(client, county)["id"] for _ in range(3))
+    city = user_headers("caseworker", "430100")
+    transfer = {"to_region_code": "430181001001", "reason": "随子女迁居浏阳"}
+    for path, body in (
+        (f"{moved}/transfer", transfer),
+        (f"{closed}/close", {"reason": "迁出本县"}),
+        (f"{reopened}/close", {"reason": "迁出本县"}),
+        (f"{reopened}/reopen", {}),
+    ):
+        response = client.post(f"{FAMILIES}/{path}", json=body, headers=city)
+        assert response.status_code == 200, response.text
+
+
+def totals(client: TestClient, headers: dict[str, str]) -> dict[str, int]:
+    return {
+        "the city": listed(client, headers)["total"],
+        "长沙县": listed(client, headers, region="430121")["total"],
+        "浏阳市": listed(client, headers, region="430181")["total"],
+        "长沙县, open": listed(client, headers, region="430121", status="open")["total"],
+        "长沙县, closed": listed(client, headers, region="430121", status="closed")["total"],
+        "bereaved": listed(client, headers, category="bereaved")["total"],
+        "disabled_child": listed(client, headers, category="disabled_child")["total"],
+    }
+
+
+def test_a_lists_total_follows_families_moved_closed_and_reopened(
+    client: TestClient, user_headers: UserFactory
+) -> None:
+    moved_and_closed_families(client, user_headers)
+
+    counted = totals(client, user_headers("supervisor", "430100"))
+
+    assert counted == {
+        "the city": 3,
+        "长沙县": 2,
+        "浏阳市": 1,
+        "长沙县, open": 1,
+        "长沙县, closed": 1,
+        "bereaved": 3,
+        "disabled_child": 0,
+    }
+
+
+def test_a_lists_totals_are_the_same_after_a_rebuild(
+    client: TestClient, runtime: Runtime, user_headers: UserFactory
+) -> None:
+    moved_and_closed_families(client, user_headers)
+    supervisor = user_headers("supervisor", "430100")
+    before = totals(client, supervisor)
+
+    rebuilt = CliRunner().invoke(
+        main, ["projections", "rebuild", "timeline"], env=cli_environment(runtime.settings)
+    )
+
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert totals(client, supervisor) == before
+
+
 # -- rebuilds -------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from api.cli import main
 from api.runtime import Runtime, open_runtime
+from application.commands.cases import RegisterFamily
 from application.principal import Principal
 from domain.values import FamilyCategory, Role
 from infrastructure.logging import configure_logging
@@ -64,14 +65,14 @@ def register_through_the_api(settings: Settings, id_number: str, region: str = "
             ),
         }
         caseworker = Principal("cw", "李敏", Role.CASEWORKER, region)
-        result = runtime.app.register_family(
-            caseworker,
+        command = RegisterFamily(
             region_code=f"{region}101001",
             category=FamilyCategory.BEREAVED,
             head=head,
-            members=[],
+            members=(),
             address="长沙县黄兴镇蓝田村3组12号",
         )
+        result = runtime.app.handle(caseworker, command)
         return str(result.body["id"])
     finally:
         runtime.close()
@@ -180,7 +181,7 @@ def test_a_resident_registered_in_another_region_is_skipped_without_naming_the_f
 ) -> None:
     path, register = register_file
     runtime = opened(settings)
-    runtime.app.add_user("李敏", Role.CASEWORKER, "430121")
+    runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121")
     runtime.close()
     family_id = register_through_the_api(settings, register.already_registered_id, "430181")
 
@@ -247,7 +248,7 @@ def test_an_import_as_a_user_refuses_households_outside_their_region(
 ) -> None:
     path, register = register_file
     runtime = opened(settings)
-    runtime.app.add_user("浏阳社工", Role.CASEWORKER, "430181")
+    runtime.app.users.add_user("浏阳社工", Role.CASEWORKER, "430181")
     runtime.close()
 
     result = nuanxin(settings, "import", "families", str(path), "--as", "浏阳社工")
@@ -263,7 +264,7 @@ def test_an_import_as_a_user_who_may_not_record_cases_is_refused_in_one_line(
 ) -> None:
     path, _ = register_file
     runtime = opened(settings)
-    runtime.app.add_user("审计员", Role.AUDITOR, None)
+    runtime.app.users.add_user("审计员", Role.AUDITOR, None)
     runtime.close()
 
     result = nuanxin(settings, "import", "families", str(path), "--as", "审计员")

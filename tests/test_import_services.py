@@ -14,6 +14,8 @@ from click.testing import CliRunner, Result
 
 from api.cli import main
 from api.runtime import Runtime, open_runtime
+from application.commands.ledger import OpenFund, RecordReceipt
+from application.ledger import get_fund
 from application.principal import Principal
 from domain.ledger.vocabulary import FundSource, Programme
 from domain.values import Role
@@ -46,21 +48,25 @@ def fund_with(settings: Settings, fen: int) -> str:
     try:
         app = runtime.app
         fund = UUID(
-            app.open_fund(
+            app.handle(
                 ADMIN,
-                source=FundSource.PROVINCIAL_BUDGET,
-                region_code="430121",
-                programme=Programme.WARM_HEART,
-                name="长沙县暖心行动资金",
+                OpenFund(
+                    source=FundSource.PROVINCIAL_BUDGET,
+                    region_code="430121",
+                    programme=Programme.WARM_HEART,
+                    name="长沙县暖心行动资金",
+                ),
             ).body["id"]
         )
-        app.record_receipt(
+        app.handle(
             ADMIN,
-            fund,
-            amount_fen=fen,
-            payer="湖南省财政厅",
-            received_on=dt.date(2025, 1, 1),
-            reference="",
+            RecordReceipt(
+                fund,
+                amount_fen=fen,
+                payer="湖南省财政厅",
+                received_on=dt.date(2025, 1, 1),
+                reference="",
+            ),
             idempotency_key="receipt-1",
         )
         return str(fund)
@@ -71,7 +77,7 @@ def fund_with(settings: Settings, fen: int) -> str:
 def available_fen(settings: Settings, fund_id: str) -> int:
     runtime = opened(settings)
     try:
-        body = runtime.app.get_fund(ADMIN, UUID(fund_id))
+        body = get_fund(runtime.app, ADMIN, UUID(fund_id))
     finally:
         runtime.close()
     whole, _, fraction = body["available"].partition(".")

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.runtime import Runtime, open_runtime
+from application.commands.ledger import Allocate
 from tests.conftest import UserFactory
 from tests.steps import (
     FAMILIES,
@@ -415,6 +416,40 @@ def test_the_journal_shows_running_balances_causes_and_balanced_totals(
     assert [e["balance"] for e in later] == ["700.00"]
 
 
+def test_a_journal_window_opens_with_everything_posted_before_it_back_dated_included(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    town = open_fund(client, admin, "430121101")["id"]
+    receive(client, admin, county, "1000.00", received_on="2024-11-20")
+    receive(client, admin, county, "500.00", received_on="2025-01-03")
+    allocate(client, admin, county, town, "300.00", occurred_on="2025-01-10")
+    allocate(client, admin, county, town, "100.00", occurred_on="2025-01-20")
+    receive(client, admin, county, "50.00", received_on="2024-12-05")  # recorded last
+
+    window = journal(client, auditor, fund=county, **{"from": "2025-01-10", "to": "2025-01-31"})
+    regional = journal(client, auditor, region="430121101", **{"from": "2025-01-15"})
+
+    assert [(e["amount"], e["balance"]) for e in window["entries"]] == [
+        ("300.00", "1250.00"), ("100.00", "1150.00"),
+    ]  # fmt: skip
+    assert [(e["amount"], e["balance"]) for e in regional["entries"]] == [("100.00", "400.00")]
+
+
+def test_a_journal_as_known_at_a_time_opens_with_what_had_been_posted_by_then(
+    client: TestClient, admin: dict[str, str], auditor: dict[str, str]
+) -> None:
+    county = open_fund(client, admin)["id"]
+    receive(client, admin, county, "1000.00", received_on="2024-11-20")
+    receive(client, admin, county, "200.00", received_on="2025-01-12")
+    known_then = dt.datetime.now(dt.UTC).isoformat()
+    receive(client, admin, county, "50.00", received_on="2024-12-05")
+
+    then = journal(client, auditor, fund=county, known_at=known_then, **{"from": "2025-01-10"})
+
+    assert [(e["amount"], e["balance"]) for e in then["entries"]] == [("200.00", "1200.00")]
+
+
 def test_the_journal_is_also_csv_and_xlsx(
     client: TestClient, admin: dict[str, str], auditor: dict[str, str]
 ) -> None:
@@ -497,16 +532,16 @@ def test_writers_in_two_processes_on_one_store_lose_nothing(
     town = open_fund(client, admin, "430121101")["id"]
     receive(client, admin, county, "40.00")
     other_worker = open_runtime(runtime.settings, run_projections=False)
-    principal = other_worker.app.authenticate(admin["Authorization"].removeprefix("Bearer "))
+    principal = other_worker.app.users.authenticate(admin["Authorization"].removeprefix("Bearer "))
 
     def move_here(attempt: int) -> int:
         return allocate(client, admin, county, town, "1.00", memo=f"here {attempt}").status_code
 
     def move_there(attempt: int) -> str:
-        result = other_worker.app.allocate(
-            principal, from_fund=UUID(county), to_fund=UUID(town), amount_fen=100,
+        result = other_worker.app.handle(principal, Allocate(
+            from_fund=UUID(county), to_fund=UUID(town), amount_fen=100,
             memo=f"there {attempt}", occurred_on=None,
-        )  # fmt: skip
+        ))  # fmt: skip
         return str(result.body["state"])
 
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -181,7 +181,7 @@ def test_an_unexpected_error_answers_500_naming_the_request_id_it_was_logged_wit
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("a defect")
 
-    monkeypatch.setattr(runtime.app, "get_family", broken)
+    monkeypatch.setattr(runtime.app, "load", broken)
     app = create_app(runtime=runtime)
     with TestClient(app, raise_server_exceptions=False) as client:
         capsys.readouterr()

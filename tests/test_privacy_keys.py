@@ -99,7 +99,7 @@ def test_the_embedded_data_directory_and_every_file_in_it_are_private_whatever_t
     try:
         runtime = open_runtime(Settings(data_dir=data_dir), run_projections=True)
         try:
-            runtime.app.add_user("李敏", Role.CASEWORKER, "430121")
+            runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121")
             while_serving = file_modes(data_dir)  # WAL and shared-memory files exist now
         finally:
             runtime.close()

@@ -28,7 +28,7 @@ def embedded(tmp_path: Path) -> Iterator[tuple[TestClient, Runtime, dict[str, st
     runtime = open_runtime(
         Settings(data_dir=tmp_path / "data", log_level="warning"), run_projections=True
     )
-    token = runtime.app.add_user("李敏", Role.CASEWORKER, "430121").token
+    token = runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121").token
     with TestClient(create_app(runtime=runtime)) as client:
         yield client, runtime, {"Authorization": f"Bearer {token}"}
     runtime.close()

@@ -33,7 +33,7 @@ def test_a_user_added_by_another_process_is_accepted_on_its_first_request(
     client: TestClient, caseworker: dict[str, str], other_process: Runtime
 ) -> None:
     assert client.get(FAMILIES, headers=caseworker).status_code == 200  # users now in memory
-    token = other_process.app.add_user("周红", Role.SUPERVISOR, "430100").token
+    token = other_process.app.users.add_user("周红", Role.SUPERVISOR, "430100").token
 
     response = client.get(FAMILIES, headers={"Authorization": f"Bearer {token}"})
 
@@ -44,7 +44,7 @@ def test_a_user_added_by_another_process_acts_with_the_role_and_region_it_was_gi
     client: TestClient, caseworker: dict[str, str], other_process: Runtime
 ) -> None:
     family_id = register_family(client, caseworker)["id"]
-    token = other_process.app.add_user("吴刚", Role.CASEWORKER, "440100").token
+    token = other_process.app.users.add_user("吴刚", Role.CASEWORKER, "440100").token
 
     response = client.get(f"{FAMILIES}/{family_id}", headers={"Authorization": f"Bearer {token}"})
 
@@ -92,7 +92,7 @@ def test_a_retried_correction_answers_the_first_and_corrects_once(
 def test_the_sqlite_event_store_waits_for_the_disk_on_every_commit(runtime: Runtime) -> None:
     if runtime.settings.uses_postgres:
         pytest.skip("PostgreSQL's fsync is the server's setting")
-    runtime.app.add_user("李敏", Role.CASEWORKER, "430121")
+    runtime.app.users.add_user("李敏", Role.CASEWORKER, "430121")
 
     with runtime.app.recorder.datastore.transaction(commit=False) as cursor:
         cursor.execute("PRAGMA synchronous")
@@ -109,7 +109,7 @@ def test_a_projection_worker_on_postgresql_is_woken_by_another_process_s_write(
     never_polls = settings.model_copy(update={"projection_poll_interval": 3600.0})
     worker = open_runtime(never_polls, run_projections=True)
     try:
-        other_process.app.add_user("李敏", Role.CASEWORKER, "430121")
+        other_process.app.users.add_user("李敏", Role.CASEWORKER, "430121")
         head = other_process.app.recorder.max_notification_id() or 0
 
         caught_up = worker.runners["timeline"].wait_for(head, timeout=30)

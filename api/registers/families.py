@@ -28,7 +28,9 @@ from api.registers.wording import (
 )
 from api.schemas.families import FamilyCreate
 from application.app import Nuanxin
-from application.base import CommandResult
+from application.cases import family_in_scope
+from application.handling import CommandResult
+from application.imports import family_holding_resident
 from application.principal import Principal
 from domain.errors import DomainError, DuplicateResidentError
 from domain.old_resident_ids import is_old_resident_id, upgrade_old_resident_id
@@ -154,23 +156,15 @@ class HouseholdPreparer:
         closed, and in any region, is skipped: importing it would be a second case file."""
         people = [body.head, *body.members]
         for row, person in zip(order, people, strict=True):
-            holder = self.app.family_holding_resident(person.id_number)
+            holder = family_holding_resident(self.app, person.id_number)
             if holder is not None:
                 return Outcome("skipped", [_already_registered(row.number, holder, self)])
-        return self.app.register_family(
-            self.principal,
-            region_code=body.region_code,
-            category=body.category,
-            head=body.head.as_person(),
-            members=[m.as_new_member() for m in body.members],
-            address=body.address,
-            registered_on=body.registered_on,
-        )
+        return self.app.handle(self.principal, body.command())
 
 
 def _already_registered(row: int, holder: Any, preparer: HouseholdPreparer) -> Problem:
     try:
-        family = preparer.app.family_in_scope(preparer.principal, holder)
+        family = family_in_scope(preparer.app, preparer.principal, holder)
     except DomainError:
         return Problem(row, "公民身份号码", "已登记在其他区划的一户中，本户未导入")
     return Problem(row, "公民身份号码", f"已登记（家庭 {family.id}），本户未导入")

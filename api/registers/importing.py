@@ -11,6 +11,7 @@ import structlog
 
 from api.registers.outcomes import Outcome, Prepared, Problem, Reports, Tally
 from application.app import Nuanxin
+from application.batches import save_together
 
 log = structlog.get_logger(__name__)
 
@@ -32,8 +33,10 @@ def import_prepared(
     try:
         for batch in _batches(iter(prepared), batch_size):
             runnable = [item for item in batch if item.command is not None]
-            results = app.save_together(
-                [item.command for item in runnable if item.command is not None], commit=not dry_run
+            results = save_together(
+                app,
+                [item.command for item in runnable if item.command is not None],
+                commit=not dry_run,
             )
             outcome_of = dict(zip(map(id, runnable), results, strict=True))
             for item in batch:

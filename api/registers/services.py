@@ -23,7 +23,8 @@ from api.registers.wording import (
 )
 from api.schemas.services import ServiceCreate
 from application.app import Nuanxin
-from application.base import CommandResult
+from application.handling import CommandResult
+from application.imports import family_holding_resident
 from application.principal import Principal
 from domain.errors import DomainError, InvalidValueError
 from domain.ledger.errors import InsufficientFundsError
@@ -94,7 +95,7 @@ class ServicePreparer:
         return payload
 
     def _record(self, head_id: str, body: ServiceCreate, key: str) -> CommandResult | Outcome:
-        family_id = self.app.family_holding_resident(head_id)
+        family_id = family_holding_resident(self.app, head_id)
         if family_id is None:
             return Outcome("rejected", [Problem(0, HEAD_ID, NOT_REGISTERED)])
         # The family and the fund asked about with the record's id, so that a batch finds
@@ -105,18 +106,7 @@ class ServicePreparer:
             self.app.exists(body.cash.fund_id)
         if known:
             return Outcome("skipped", [Problem(0, HEAD_ID, ALREADY_IMPORTED)])
-        return self.app.record_service(
-            self.principal,
-            family_id,
-            kind=body.kind,
-            occasion=body.occasion,
-            occurred_on=body.occurred_on,
-            staff=body.staff,
-            summary=body.summary,
-            goods=[g.as_record() for g in body.goods],
-            cash=(body.cash.amount, body.cash.fund_id) if body.cash else None,
-            idempotency_key=key,
-        )
+        return self.app.handle(self.principal, body.command(family_id), idempotency_key=key)
 
 
 def _digest(row: Row) -> str:

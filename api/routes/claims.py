@@ -29,6 +29,7 @@ from api.schemas.claims import (
     ClaimPublic,
     ClaimReject,
 )
+from application.claims import get_claim as claim_of
 from domain.claims.claim import ClaimStatus
 from domain.claims.pricing import ClaimKind
 
@@ -48,7 +49,7 @@ def submit_claim(
     principal: PrincipalDep,
     key: IdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.submit_claim(principal, family_id, body.request(), idempotency_key=key)
+    result = app.handle(principal, body.command(family_id), idempotency_key=key)
     return created(result, ClaimPublic, principal)
 
 
@@ -70,7 +71,7 @@ def get_claims(
 
 @router.get("/claims/{claim_id}", response_model=ClaimPublic)
 def get_claim(claim_id: ClaimId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_claim(principal, claim_id), ClaimPublic, principal, versioned=True)
+    return shown(claim_of(app, principal, claim_id), ClaimPublic, principal, versioned=True)
 
 
 @router.post("/claims/{claim_id}/approve", response_model=ClaimPublic)
@@ -82,13 +83,8 @@ def approve_claim(
     version: ExpectedVersionDep,
     body: Annotated[ClaimApprove | None, Body()] = None,
 ) -> JSONResponse:
-    result = app.approve_claim(
-        principal,
-        claim_id,
-        approved_on=body.approved_on if body else None,
-        expected_version=version,
-        idempotency_key=key,
-    )
+    approve = body or ClaimApprove()
+    result = app.handle(principal, approve.command(claim_id, version), idempotency_key=key)
     return changed(result, ClaimPublic, principal)
 
 
@@ -101,14 +97,7 @@ def reject_claim(
     key: IdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.reject_claim(
-        principal,
-        claim_id,
-        reason=body.reason,
-        rejected_on=body.rejected_on,
-        expected_version=version,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(claim_id, version), idempotency_key=key)
     return changed(result, ClaimPublic, principal)
 
 
@@ -121,14 +110,7 @@ def pay_claim(
     key: MoneyIdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.pay_claim(
-        principal,
-        claim_id,
-        paid_on=body.paid_on,
-        reference=body.reference,
-        expected_version=version,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(claim_id, version), idempotency_key=key)
     return changed(result, ClaimPublic, principal)
 
 
@@ -141,12 +123,5 @@ def cancel_claim(
     key: MoneyIdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.cancel_claim(
-        principal,
-        claim_id,
-        reason=body.reason,
-        cancelled_on=body.cancelled_on,
-        expected_version=version,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(claim_id, version), idempotency_key=key)
     return changed(result, ClaimPublic, principal)

@@ -35,6 +35,7 @@ from api.schemas.families import (
     NameFragment,
     Timeline,
 )
+from application.cases import get_family as family_of
 from domain.values import FamilyCategory, FamilyStatus
 from projections.timeline import FamilyOrder
 
@@ -50,16 +51,7 @@ CREATED: dict[int | str, dict[str, Any]] = {
 def register_family(
     body: FamilyCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
-    result = app.register_family(
-        principal,
-        region_code=body.region_code,
-        category=body.category,
-        head=body.head.as_person(),
-        members=[m.as_new_member() for m in body.members],
-        address=body.address,
-        registered_on=body.registered_on,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(), idempotency_key=key)
     return created(result, FamilyPublic, principal)
 
 
@@ -109,7 +101,7 @@ def get_families(
 def get_family(
     family_id: FamilyId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
 ) -> JSONResponse:
-    body = app.get_family(principal, family_id)
+    body = family_of(app, principal, family_id)
     reads.record([(body["id"], body["region_code"])])
     return shown(body, FamilyPublic, principal, versioned=True)
 
@@ -137,14 +129,7 @@ def add_member(
     key: IdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.add_member(
-        principal,
-        family_id,
-        body.as_new_member(),
-        added_on=body.added_on,
-        expected_version=version,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(family_id, version), idempotency_key=key)
     return created(result, FamilyPublic, principal)
 
 
@@ -157,9 +142,7 @@ def mark_member_deceased(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.mark_member_deceased(
-        principal, family_id, member_id, body.died_on, expected_version=version
-    )
+    result = app.handle(principal, body.command(family_id, member_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -171,14 +154,7 @@ def assign_contacts(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.assign_contacts(
-        principal,
-        family_id,
-        body.township_contact.as_contact(),
-        body.village_contact.as_contact(),
-        body.assigned_on,
-        expected_version=version,
-    )
+    result = app.handle(principal, body.command(family_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -190,9 +166,7 @@ def sign_family_doctor(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.sign_family_doctor(
-        principal, family_id, **body.model_dump(), expected_version=version
-    )
+    result = app.handle(principal, body.command(family_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -204,9 +178,7 @@ def grant_green_channel(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.grant_green_channel(
-        principal, family_id, **body.model_dump(), expected_version=version
-    )
+    result = app.handle(principal, body.command(family_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -218,9 +190,7 @@ def transfer_family(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.transfer_family(
-        principal, family_id, **body.model_dump(), expected_version=version
-    )
+    result = app.handle(principal, body.command(family_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -232,7 +202,7 @@ def close_family(
     principal: PrincipalDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.close_family(principal, family_id, **body.model_dump(), expected_version=version)
+    result = app.handle(principal, body.command(family_id, version))
     return changed(result, FamilyPublic, principal)
 
 
@@ -245,7 +215,5 @@ def reopen_family(
     body: Annotated[FamilyReopen | None, Body()] = None,
 ) -> JSONResponse:
     reopen = body or FamilyReopen()
-    result = app.reopen_family(
-        principal, family_id, **reopen.model_dump(), expected_version=version
-    )
+    result = app.handle(principal, reopen.command(family_id, version))
     return changed(result, FamilyPublic, principal)

@@ -16,6 +16,7 @@ from api.deps import (
 from api.ledger_queries import balance_body, fund_balances, scoped_query
 from api.responses import created, shown
 from api.schemas.ledger import FundCreate, FundList, FundPublic, ReceiptCreate, TransferPublic
+from application.ledger import get_fund as fund_of
 from domain.permissions import Action
 
 router = APIRouter(prefix="/funds", tags=["funds"])
@@ -31,14 +32,7 @@ RETRIED = "a retried Idempotency-Key: nothing new recorded"
 def open_fund(
     body: FundCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
-    result = app.open_fund(
-        principal,
-        source=body.source,
-        region_code=body.region_code,
-        programme=body.programme,
-        name=body.name,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(), idempotency_key=key)
     return created(result, FundPublic, principal)
 
 
@@ -57,7 +51,7 @@ def list_funds(
 
 @router.get("/{fund_id}", response_model=FundPublic)
 def get_fund(fund_id: FundId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_fund(principal, fund_id), FundPublic, principal, versioned=True)
+    return shown(fund_of(app, principal, fund_id), FundPublic, principal, versioned=True)
 
 
 @router.post(
@@ -75,13 +69,5 @@ def record_receipt(
     principal: PrincipalDep,
     key: MoneyIdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.record_receipt(
-        principal,
-        fund_id,
-        amount_fen=body.amount,
-        payer=body.payer,
-        received_on=body.received_on,
-        reference=body.reference,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(fund_id), idempotency_key=key)
     return created(result, TransferPublic, principal)

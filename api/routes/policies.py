@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import AppDep, FamilyId, MoneyIdempotencyKeyDep, PolicyId, PrincipalDep
 from api.responses import created, shown
 from api.schemas.policies import PolicyCreate, PolicyPublic
+from application.policies import get_policy as policy_of
 
 router = APIRouter(tags=["insurance"])
 
@@ -28,10 +29,10 @@ def enrol_policy(
     principal: PrincipalDep,
     key: MoneyIdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.enrol_policy(principal, family_id, body.terms(), idempotency_key=key)
+    result = app.handle(principal, body.command(family_id), idempotency_key=key)
     return created(result, PolicyPublic, principal)
 
 
 @router.get("/policies/{policy_id}", response_model=PolicyPublic)
 def get_policy(policy_id: PolicyId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_policy(principal, policy_id), PolicyPublic, principal, versioned=True)
+    return shown(policy_of(app, principal, policy_id), PolicyPublic, principal, versioned=True)

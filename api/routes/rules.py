@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import AppDep, IdempotencyKeyDep, PrincipalDep
 from api.responses import created, shown
 from api.schemas.rules import RuleCreate, RuleList, RulePublic
+from application.rules import list_rules
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 
@@ -22,18 +23,12 @@ CREATED: dict[int | str, dict[str, Any]] = {
 
 @router.get("", response_model=RuleList)
 def get_rules(app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.list_rules(principal), RuleList, principal)
+    return shown(list_rules(app, principal), RuleList, principal)
 
 
 @router.post("", status_code=201, responses=CREATED)
 def add_rule_version(
     body: RuleCreate, app: AppDep, principal: PrincipalDep, key: IdempotencyKeyDep
 ) -> JSONResponse:
-    result = app.add_rule_version(
-        principal,
-        rule_id=body.id,
-        effective_from=body.effective_from,
-        terms=body.terms,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(), idempotency_key=key)
     return created(result, RulePublic, principal)

@@ -19,6 +19,7 @@ from api.deps import (
 )
 from api.responses import changed, created, shown
 from api.schemas.services import ServiceCorrection, ServiceCreate, ServicePublic, ServiceVoid
+from application.services import get_service as service_of
 
 router = APIRouter(tags=["services"])
 
@@ -36,18 +37,7 @@ def record_service(
     principal: PrincipalDep,
     key: ServiceIdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.record_service(
-        principal,
-        family_id,
-        kind=body.kind,
-        occasion=body.occasion,
-        occurred_on=body.occurred_on,
-        staff=body.staff,
-        summary=body.summary,
-        goods=[g.as_record() for g in body.goods],
-        cash=(body.cash.amount, body.cash.fund_id) if body.cash else None,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(family_id), idempotency_key=key)
     return created(result, ServicePublic, principal)
 
 
@@ -55,7 +45,7 @@ def record_service(
 def get_service(
     service_id: ServiceId, app: AppDep, principal: PrincipalDep, reads: PersonalDataReadsDep
 ) -> JSONResponse:
-    body = app.get_service(principal, service_id)
+    body = service_of(app, principal, service_id)
     reads.record([(body["family_id"], body["region_code"])])
     return shown(body, ServicePublic, principal, versioned=True)
 
@@ -69,14 +59,7 @@ def correct_service(
     key: IdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.correct_service(
-        principal,
-        service_id,
-        reason=body.reason,
-        changes=body.changes(),
-        expected_version=version,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(service_id, version), idempotency_key=key)
     return created(result, ServicePublic, principal)
 
 
@@ -89,7 +72,5 @@ def void_service(
     key: IdempotencyKeyDep,
     version: ExpectedVersionDep,
 ) -> JSONResponse:
-    result = app.void_service(
-        principal, service_id, reason=body.reason, expected_version=version, idempotency_key=key
-    )
+    result = app.handle(principal, body.command(service_id, version), idempotency_key=key)
     return changed(result, ServicePublic, principal)

@@ -21,7 +21,8 @@ from api.schemas.families import FamilyCreate
 from api.schemas.services import ServiceCorrection, ServiceCreate, ServiceVoid
 from api.schemas.sync import SyncRecord, SyncRequest, SyncResponse
 from application.app import Nuanxin
-from application.base import CommandResult
+from application.batches import save_together
+from application.handling import CommandResult
 from application.principal import Principal
 from domain.errors import DomainError
 
@@ -52,7 +53,7 @@ def sync(body: SyncRequest, app: AppDep, principal: PrincipalDep) -> JSONRespons
         else:
             commands.append((len(results), parsed, command))
             results.append({})
-    outcomes = app.save_together([command for _, _, command in commands])
+    outcomes = save_together(app, [command for _, _, command in commands])
     for (index, record, _), outcome in zip(commands, outcomes, strict=True):
         if isinstance(outcome, DomainError):
             results[index] = _refused(record.key, domain_problem(outcome)[0])
@@ -85,42 +86,16 @@ def _command(app: Nuanxin, principal: Principal, record: SyncRecord) -> Command:
         path_id = _path_id(body, PATH_ID[record.type])
     if record.type == "family":
         family = _valid(FamilyCreate, body)
-        return lambda: app.register_family(
-            principal,
-            region_code=family.region_code,
-            category=family.category,
-            head=family.head.as_person(),
-            members=[m.as_new_member() for m in family.members],
-            address=family.address,
-            registered_on=family.registered_on,
-            idempotency_key=key,
-        )
+        return lambda: app.handle(principal, family.command(), idempotency_key=key)
     assert path_id is not None
     if record.type == "service":
         service = _valid(ServiceCreate, body)
-        return lambda: app.record_service(
-            principal,
-            path_id,
-            kind=service.kind,
-            occasion=service.occasion,
-            occurred_on=service.occurred_on,
-            staff=service.staff,
-            summary=service.summary,
-            goods=[g.as_record() for g in service.goods],
-            cash=(service.cash.amount, service.cash.fund_id) if service.cash else None,
-            idempotency_key=key,
-        )
+        return lambda: app.handle(principal, service.command(path_id), idempotency_key=key)
     if record.type == "correction":
         correction = _valid(ServiceCorrection, body)
-        return lambda: app.correct_service(
-            principal,
-            path_id,
-            reason=correction.reason,
-            changes=correction.changes(),
-            idempotency_key=key,
-        )
+        return lambda: app.handle(principal, correction.command(path_id), idempotency_key=key)
     void = _valid(ServiceVoid, body)
-    return lambda: app.void_service(principal, path_id, reason=void.reason, idempotency_key=key)
+    return lambda: app.handle(principal, void.command(path_id), idempotency_key=key)
 
 
 def _path_id(body: dict[str, Any], name: str) -> UUID:

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from api.deps import AppDep, MoneyIdempotencyKeyDep, PrincipalDep, TransferId
 from api.responses import created, shown
 from api.schemas.ledger import TransferCreate, TransferPost, TransferPublic, TransferVoid
+from application.commands.ledger import PostTransfer
+from application.ledger import get_transfer as transfer_of
 
 router = APIRouter(prefix="/transfers", tags=["funds"])
 
@@ -23,22 +25,13 @@ router = APIRouter(prefix="/transfers", tags=["funds"])
 def allocate(
     body: TransferCreate, app: AppDep, principal: PrincipalDep, key: MoneyIdempotencyKeyDep
 ) -> JSONResponse:
-    result = app.allocate(
-        principal,
-        from_fund=body.from_fund,
-        to_fund=body.to_fund,
-        amount_fen=body.amount,
-        memo=body.memo,
-        occurred_on=body.occurred_on,
-        pending=body.pending,
-        idempotency_key=key,
-    )
+    result = app.handle(principal, body.command(), idempotency_key=key)
     return created(result, TransferPublic, principal)
 
 
 @router.get("/{transfer_id}", response_model=TransferPublic)
 def get_transfer(transfer_id: TransferId, app: AppDep, principal: PrincipalDep) -> JSONResponse:
-    return shown(app.get_transfer(principal, transfer_id), TransferPublic, principal)
+    return shown(transfer_of(app, principal, transfer_id), TransferPublic, principal)
 
 
 @router.post("/{transfer_id}/post", response_model=TransferPublic)
@@ -50,7 +43,7 @@ def post_transfer(
     body: TransferPost | None = None,
 ) -> JSONResponse:
     posted_on = body.posted_on if body else None
-    result = app.post_transfer(principal, transfer_id, posted_on=posted_on, idempotency_key=key)
+    result = app.handle(principal, PostTransfer(transfer_id, posted_on), idempotency_key=key)
     return shown(result.body, TransferPublic, principal)
 
 
@@ -62,7 +55,5 @@ def void_transfer(
     principal: PrincipalDep,
     key: MoneyIdempotencyKeyDep,
 ) -> JSONResponse:
-    result = app.void_transfer(
-        principal, transfer_id, reason=body.reason, voided_on=body.voided_on, idempotency_key=key
-    )
+    result = app.handle(principal, body.command(transfer_id), idempotency_key=key)
     return shown(result.body, TransferPublic, principal)

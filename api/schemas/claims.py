@@ -12,7 +12,14 @@ from pydantic import Field, StringConstraints
 
 from api.schemas.common import Fen, Name, StrictModel, Text
 from api.schemas.personal import HealthDetail
-from application.claims import ClaimRequest
+from application.commands.claims import (
+    ApproveClaim,
+    CancelClaim,
+    ClaimRequest,
+    PayClaim,
+    RejectClaim,
+    SubmitClaim,
+)
 from domain.claims.claim import ClaimStatus
 from domain.claims.pricing import ClaimKind
 from domain.errors import InvalidValueError
@@ -96,24 +103,39 @@ class ClaimCreate(StrictModel):
             claimed_on=self.claimed_on,
         )
 
+    def command(self, family_id: UUID) -> SubmitClaim:
+        return SubmitClaim(family_id, self.request())
+
 
 class ClaimApprove(StrictModel):
     approved_on: dt.date | None = None
+
+    def command(self, claim_id: UUID, expected_version: int | None) -> ApproveClaim:
+        return ApproveClaim(claim_id, self.approved_on, expected_version)
 
 
 class ClaimReject(StrictModel):
     reason: Text
     rejected_on: dt.date | None = None
 
+    def command(self, claim_id: UUID, expected_version: int | None) -> RejectClaim:
+        return RejectClaim(claim_id, self.reason, self.rejected_on, expected_version)
+
 
 class ClaimPay(StrictModel):
     paid_on: dt.date
     reference: Name = Field(description="the bank's reference of the payment")
 
+    def command(self, claim_id: UUID, expected_version: int | None) -> PayClaim:
+        return PayClaim(claim_id, self.paid_on, self.reference, expected_version)
+
 
 class ClaimCancel(StrictModel):
     reason: Text
     cancelled_on: dt.date | None = None
+
+    def command(self, claim_id: UUID, expected_version: int | None) -> CancelClaim:
+        return CancelClaim(claim_id, self.reason, self.cancelled_on, expected_version)
 
 
 class RuleReference(StrictModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import AliasChoices, Field, StringConstraints
 
@@ -26,6 +27,7 @@ from api.schemas.personal import (
     PhoneNumber,
     ResidentIdNumber,
 )
+from application.commands import cases
 from domain.family import Contact, NewMember, PersonDetails
 from domain.values import FamilyCategory, FamilyStatus, Gender, Relation
 
@@ -62,6 +64,11 @@ class MemberCreate(PersonCreate):
     def as_new_member(self) -> NewMember:
         return {**self.as_person(), "relation": Relation(self.relation)}
 
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.AddMember:
+        return cases.AddMember(
+            family_id, self.as_new_member(), self.added_on, expected_version=expected_version
+        )
+
 
 class FamilyCreate(StrictModel):
     region_code: RegionCode
@@ -71,9 +78,24 @@ class FamilyCreate(StrictModel):
     address: Text
     registered_on: CalendarDate | None = None
 
+    def command(self) -> cases.RegisterFamily:
+        return cases.RegisterFamily(
+            region_code=self.region_code,
+            category=self.category,
+            head=self.head.as_person(),
+            members=tuple(m.as_new_member() for m in self.members),
+            address=self.address,
+            registered_on=self.registered_on,
+        )
+
 
 class MemberDeceased(StrictModel):
     died_on: CalendarDate = Field(validation_alias=AliasChoices("died_on", "deceased_on", "date"))
+
+    def command(
+        self, family_id: UUID, member_id: str, expected_version: int | None
+    ) -> cases.MarkMemberDeceased:
+        return cases.MarkMemberDeceased(family_id, member_id, self.died_on, expected_version)
 
 
 class ContactPerson(StrictModel):
@@ -94,6 +116,15 @@ class ContactsAssign(StrictModel):
     )
     assigned_on: CalendarDate | None = None
 
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.AssignContacts:
+        return cases.AssignContacts(
+            family_id,
+            self.township_contact.as_contact(),
+            self.village_contact.as_contact(),
+            self.assigned_on,
+            expected_version,
+        )
+
 
 class FamilyDoctorSign(StrictModel):
     doctor: Name
@@ -101,10 +132,20 @@ class FamilyDoctorSign(StrictModel):
     signed_on: CalendarDate
     expires_on: CalendarDate
 
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.SignFamilyDoctor:
+        return cases.SignFamilyDoctor(
+            family_id, **self.model_dump(), expected_version=expected_version
+        )
+
 
 class GreenChannelGrant(StrictModel):
     hospital: Name
     granted_on: CalendarDate
+
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.GrantGreenChannel:
+        return cases.GrantGreenChannel(
+            family_id, **self.model_dump(), expected_version=expected_version
+        )
 
 
 class FamilyTransfer(StrictModel):
@@ -116,6 +157,11 @@ class FamilyTransfer(StrictModel):
     )
     reason: OptionalText = ""
 
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.TransferFamily:
+        return cases.TransferFamily(
+            family_id, **self.model_dump(), expected_version=expected_version
+        )
+
 
 class FamilyClose(StrictModel):
     reason: Text
@@ -123,12 +169,18 @@ class FamilyClose(StrictModel):
         default=None, validation_alias=AliasChoices("closed_on", "date")
     )
 
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.CloseFamily:
+        return cases.CloseFamily(family_id, **self.model_dump(), expected_version=expected_version)
+
 
 class FamilyReopen(StrictModel):
     reason: OptionalText = ""
     reopened_on: CalendarDate | None = Field(
         default=None, validation_alias=AliasChoices("reopened_on", "date")
     )
+
+    def command(self, family_id: UUID, expected_version: int | None) -> cases.ReopenFamily:
+        return cases.ReopenFamily(family_id, **self.model_dump(), expected_version=expected_version)
 
 
 class MemberPublic(StrictModel):

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.common import CalendarDate, Fen, Name, OptionalText, RegionCode, StrictModel, Text
+from application.commands import ledger
 from domain.ledger.vocabulary import FundSource, Programme
 
 
@@ -17,6 +18,9 @@ class FundCreate(StrictModel):
     region_code: RegionCode
     programme: Programme
     name: Name
+
+    def command(self) -> ledger.OpenFund:
+        return ledger.OpenFund(self.source, self.region_code, self.programme, self.name)
 
 
 class FundPublic(StrictModel):
@@ -53,6 +57,11 @@ class ReceiptCreate(StrictModel):
     received_on: CalendarDate | None = None
     reference: OptionalText = ""
 
+    def command(self, fund_id: UUID) -> ledger.RecordReceipt:
+        return ledger.RecordReceipt(
+            fund_id, self.amount, self.payer, self.received_on, self.reference
+        )
+
 
 class TransferCreate(StrictModel):
     from_fund: UUID
@@ -62,6 +71,11 @@ class TransferCreate(StrictModel):
     occurred_on: CalendarDate | None = None
     pending: bool = Field(default=False, description="reserve now, post or void later")
 
+    def command(self) -> ledger.Allocate:
+        return ledger.Allocate(
+            self.from_fund, self.to_fund, self.amount, self.memo, self.occurred_on, self.pending
+        )
+
 
 class TransferPost(StrictModel):
     posted_on: CalendarDate | None = None
@@ -70,6 +84,9 @@ class TransferPost(StrictModel):
 class TransferVoid(StrictModel):
     reason: Text
     voided_on: CalendarDate | None = None
+
+    def command(self, transfer_id: UUID) -> ledger.VoidTransfer:
+        return ledger.VoidTransfer(transfer_id, self.reason, self.voided_on)
 
 
 class TransferPublic(StrictModel):

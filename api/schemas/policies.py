@@ -7,7 +7,7 @@ from uuid import UUID
 
 from api.schemas.claims import MemberId
 from api.schemas.common import Fen, Name, StrictModel
-from application.policies import PolicyTerms
+from application.commands.policies import EnrolPolicy, PolicyTerms
 from domain.claims.policy import PolicyProgramme
 
 
@@ -22,6 +22,9 @@ class PolicyCreate(StrictModel):
     premium_fund: UUID
     cover: Fen
     enrolled_on: dt.date | None = None
+
+    def command(self, family_id: UUID) -> EnrolPolicy:
+        return EnrolPolicy(family_id, self.terms())
 
     def terms(self) -> PolicyTerms:
         return PolicyTerms(

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from api.schemas.common import StrictModel
+from application.commands.rules import AddRuleVersion
 
 
 class RuleCreate(StrictModel):
@@ -16,6 +17,9 @@ class RuleCreate(StrictModel):
     terms: dict[str, Any] = Field(
         examples=[{"per_day": "120.00", "max_days_per_year": 90, "min_hospital_tier": 2}]
     )
+
+    def command(self) -> AddRuleVersion:
+        return AddRuleVersion(self.id, self.effective_from, self.terms)
 
 
 class RulePublic(StrictModel):

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from api.schemas.common import CalendarDate, Fen, Name, StrictModel, Text
+from application.commands import services
 from domain.service import Goods
 from domain.values import Occasion, ServiceKind
 
@@ -43,6 +44,19 @@ class ServiceCreate(StrictModel):
     goods: list[GoodsCreate] = Field(default_factory=list, max_length=50)
     cash: CashCreate | None = None
 
+    def command(self, family_id: UUID) -> services.RecordService:
+        cash = self.cash
+        return services.RecordService(
+            family_id,
+            kind=self.kind,
+            occasion=self.occasion,
+            occurred_on=self.occurred_on,
+            staff=tuple(self.staff),
+            summary=self.summary,
+            goods=tuple(g.as_record() for g in self.goods),
+            cash=services.CashPayment(cash.amount, cash.fund_id) if cash else None,
+        )
+
 
 class ServiceCorrection(StrictModel):
     """The fields given replace the record's; the reason is required. Paid cash is never
@@ -68,9 +82,19 @@ class ServiceCorrection(StrictModel):
             changed["cash"] = self.cash.model_dump() if self.cash else None
         return changed
 
+    def command(
+        self, service_id: UUID, expected_version: int | None = None
+    ) -> services.CorrectService:
+        return services.CorrectService(service_id, self.reason, self.changes(), expected_version)
+
 
 class ServiceVoid(StrictModel):
     reason: Text
+
+    def command(
+        self, service_id: UUID, expected_version: int | None = None
+    ) -> services.VoidService:
+        return services.VoidService(service_id, self.reason, expected_version)
 
 
 class GoodsPublic(StrictModel):

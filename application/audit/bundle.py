@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
 
 from application.audit.bundle_file import (
     LinesDigest,
@@ -43,7 +46,6 @@ from application.audit.records import (
 )
 from application.audit.report import AggregateKind, Findings, ProblemKind, VerifyReport
 from application.audit.store import Progress, log_head, stored_records
-from application.base import NuanxinBase
 from domain.ledger.vocabulary import AccountKind
 
 
@@ -59,7 +61,7 @@ class ExportSummary:
 
 
 def bundle_lines(
-    app: NuanxinBase,
+    app: Application[UUID],
     *,
     stop: int | None = None,
     scope: str = "",
@@ -149,7 +151,7 @@ def _withheld(record: EventRecord) -> EventRecord:
 
 
 def export_bundle(
-    app: NuanxinBase, path: Path | str, *, progress: Progress | None = None
+    app: Application[UUID], path: Path | str, *, progress: Progress | None = None
 ) -> ExportSummary:
     """Writes the bundle (`bundle_lines`) as JSON lines (gzip when the name ends in .gz). The
     file appears whole or not at all."""

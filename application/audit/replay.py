@@ -7,11 +7,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
 
 from application.audit.balance import Balance
 from application.audit.records import ACCOUNT_OPENED, ACCOUNT_TOPICS, ENTRY_RECORDED, EventRecord
 from application.audit.store import Progress, log_head, stored_records
-from application.base import NuanxinBase
 from domain.errors import RuleViolatedError
 from domain.ledger.vocabulary import AccountKind, EntryPhase, Side
 
@@ -96,7 +98,7 @@ def replay_records(
 
 
 def replay_ledger(
-    app: NuanxinBase,
+    app: Application[UUID],
     as_of: dt.date | None = None,
     *,
     known_at: dt.datetime | None = None,
@@ -111,7 +113,7 @@ def replay_ledger(
 
 
 def replay_balances(
-    app: NuanxinBase, as_of: dt.date | None = None, *, known_at: dt.datetime | None = None
+    app: Application[UUID], as_of: dt.date | None = None, *, known_at: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
     """Every fund's posted, pending and available balance (fen) rebuilt from the events."""
     return replay_ledger(app, as_of, known_at=known_at).funds

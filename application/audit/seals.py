@@ -8,8 +8,7 @@ hashes are the domain's (`domain.seal`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -18,7 +17,8 @@ from application.audit.collector import collector_paused
 from application.audit.report import Findings, ProblemKind
 from application.audit.store import log_head
 from application.audit.verify import check_store
-from application.base import CommandResult, Decision, NuanxinBase
+from application.commands.seals import SealLedger
+from application.handling import CommandResult, Decision, Handled
 from application.principal import Principal
 from domain.errors import InvalidValueError, RuleViolatedError
 from domain.event_chain import log_root_hash
@@ -37,6 +37,9 @@ from infrastructure.seal_keys import (
     sign,
     signature_verifies,
 )
+
+if TYPE_CHECKING:
+    from application.app import Nuanxin
 
 SEAL_ATTEMPTS = 5
 
@@ -68,7 +71,7 @@ def seal_body(seal: LedgerSeal) -> dict[str, Any]:
     }
 
 
-def latest_seal(app: NuanxinBase) -> LedgerSeal | None:
+def latest_seal(app: Nuanxin) -> LedgerSeal | None:
     """Seals are numbered 1..n with ids derived from the numbers, so the last one is found
     in about 2·log2(n) look-ups: double the number until one is missing, then bisect."""
     if not _seal_exists(app, 1):
@@ -85,14 +88,12 @@ def latest_seal(app: NuanxinBase) -> LedgerSeal | None:
     return _load_seal(app, present)
 
 
-def count_seals(app: NuanxinBase) -> int:
+def count_seals(app: Nuanxin) -> int:
     seal = latest_seal(app)
     return 0 if seal is None else seal.sequence
 
 
-def list_seals(
-    app: NuanxinBase, *, offset: int = 0, limit: int | None = None
-) -> list[dict[str, Any]]:
+def list_seals(app: Nuanxin, *, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
     """Seals in the order they were made, each naming the one before it."""
     last = count_seals(app)
     end = last if limit is None else min(last, offset + limit)
@@ -100,7 +101,7 @@ def list_seals(
 
 
 def draft_seal(
-    app: NuanxinBase,
+    app: Nuanxin,
     principal: Principal,
     public_key: str,
     *,
@@ -144,7 +145,7 @@ def draft_seal(
 
 
 def record_signed_seal(
-    app: NuanxinBase,
+    app: Nuanxin,
     principal: Principal,
     *,
     position: int,
@@ -157,27 +158,11 @@ def record_signed_seal(
     from the log (never taken from the request), and the seal is recorded only if the
     signature verifies over them with `public_key`, and no other seal came in meanwhile."""
     terms = draft_seal(app, principal, public_key, position=position, sealed_at=sealed_at)
-    return _record(app, principal, terms, signature, idempotency_key)
-
-
-def _record(
-    app: NuanxinBase,
-    principal: Principal,
-    terms: SealTerms,
-    signature: str,
-    idempotency_key: str | None = None,
-) -> CommandResult:
-    fingerprint = ("seal_ledger", terms.position, terms.sealed_at, terms.public_key, signature)
-    return app.execute(
-        principal,
-        _seal_decision(app, terms, signature),
-        idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
-    )
+    return app.handle(principal, SealLedger(terms, signature), idempotency_key=idempotency_key)
 
 
 def seal_with_key(
-    app: NuanxinBase, principal: Principal, private_key: Ed25519PrivateKey
+    app: Nuanxin, principal: Principal, private_key: Ed25519PrivateKey
 ) -> dict[str, Any]:
     """Both steps at once, for an auditor at the store with the private key at hand (the
     command line): draft, sign, record; drafted again when another seal came in meanwhile.
@@ -191,11 +176,28 @@ def seal_with_key(
 
 
 def _seal_once(
-    app: NuanxinBase, principal: Principal, private_key: Ed25519PrivateKey
+    app: Nuanxin, principal: Principal, private_key: Ed25519PrivateKey
 ) -> dict[str, Any]:
     terms = draft_seal(app, principal, public_key_text(private_key.public_key()))
     # The terms were made here, from the log, so they need not be made again to be trusted.
-    return _record(app, principal, terms, sign(private_key, terms.message())).body
+    return app.handle(principal, SealLedger(terms, sign(private_key, terms.message()))).body
+
+
+def seal_ledger(
+    app: Nuanxin, principal: Principal, command: SealLedger, key: str | None
+) -> Handled:
+    """The handler of `SealLedger`, whose terms its callers drafted from the log."""
+
+    def decide() -> Decision:
+        seal = LedgerSeal.close_period(
+            previous=latest_seal(app),
+            terms=command.terms,
+            signature=command.signature,
+            check=signature_verifies,
+        )
+        return [seal], seal_body(seal)
+
+    return Handled(command, decide)
 
 
 def draft_body(terms: SealTerms) -> dict[str, Any]:
@@ -271,20 +273,10 @@ def _moment(sealed_at: str | None) -> str:
     return moment.isoformat()
 
 
-def _seal_exists(app: NuanxinBase, sequence: int) -> bool:
+def _seal_exists(app: Nuanxin, sequence: int) -> bool:
     return app.exists(LedgerSeal.create_id(sequence))
 
 
-def _load_seal(app: NuanxinBase, sequence: int) -> LedgerSeal:
+def _load_seal(app: Nuanxin, sequence: int) -> LedgerSeal:
     seal: LedgerSeal = app.load(LedgerSeal.create_id(sequence), LedgerSeal, "seal")
     return seal
-
-
-def _seal_decision(app: NuanxinBase, terms: SealTerms, signature: str) -> Callable[[], Decision]:
-    def decide() -> Decision:
-        seal = LedgerSeal.close_period(
-            previous=latest_seal(app), terms=terms, signature=signature, check=signature_verifies
-        )
-        return [seal], seal_body(seal)
-
-    return decide

@@ -14,11 +14,11 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.application import Application
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import MapperDeserialisationError, Notification
 
 from application.audit.records import EventRecord, decode_payload
-from application.base import NuanxinBase
 from domain.event_chain import payload_digest
 from domain.hashing import canonical_uuid
 from domain.ledger.account import Account
@@ -69,7 +69,7 @@ class RowDecoder:
     serves the whole pass, reading the library's layout (nonce | tag | ciphertext), instead of
     one made per row; any other cipher decrypts through its own `decrypt`."""
 
-    def __init__(self, app: NuanxinBase) -> None:
+    def __init__(self, app: Application[UUID]) -> None:
         mapper = app.mapper
         cipher = mapper.cipher
         self._decrypt: Callable[[bytes], bytes] | None
@@ -128,7 +128,7 @@ def _aes_gcm_decrypt(aes_gcm: AESGCM) -> Callable[[bytes], bytes]:
 
 
 def stored_records(
-    app: NuanxinBase,
+    app: Application[UUID],
     topics: Sequence[str],
     *,
     stop: int,
@@ -150,12 +150,12 @@ def stored_records(
             progress(after, stop)
 
 
-def log_head(app: NuanxinBase) -> int:
+def log_head(app: Application[UUID]) -> int:
     """The position of the log's last event: what a pass started now reads up to."""
     return int(app.recorder.max_notification_id() or 0)
 
 
-def snapshot_interval(app: NuanxinBase) -> int | None:
+def snapshot_interval(app: Application[UUID]) -> int | None:
     """Every how many versions the application snapshots an account, if it does."""
     if app.snapshots is None:
         return None
@@ -164,7 +164,7 @@ def snapshot_interval(app: NuanxinBase) -> int | None:
 
 
 def account_snapshots(
-    app: NuanxinBase, account_ids: Iterable[str]
+    app: Application[UUID], account_ids: Iterable[str]
 ) -> Iterator[tuple[str, int, dict[str, Any] | None, str | None]]:
     """Each stored snapshot of the accounts: (account id, version, the account's state as
     plain JSON, or None and why when the row does not decode)."""

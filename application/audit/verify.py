@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import Application
+
 from application.audit.checker import LedgerChecker
 from application.audit.collector import collector_paused
 from application.audit.records import EVERY_TOPIC, SEAL_TOPICS
@@ -20,7 +22,6 @@ from application.audit.store import (
     snapshot_interval,
     stored_records,
 )
-from application.base import NuanxinBase
 from domain.errors import InvalidValueError
 from infrastructure.seal_keys import SealKeyError, parse_public_key
 
@@ -36,7 +37,7 @@ def trusted_key(text: str | None) -> str | None:
 
 
 def check_store(
-    app: NuanxinBase,
+    app: Application[UUID],
     *,
     stop: int,
     projected_posted: Mapping[UUID, int] | None = None,
@@ -68,7 +69,7 @@ def check_store(
 
 
 def verify_ledger(
-    app: NuanxinBase,
+    app: Application[UUID],
     projected_posted: Mapping[UUID, int] | None = None,
     *,
     projected_at: int | None = None,

@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from application.app import Nuanxin
-from application.claims import ClaimRequest
+from application.commands.claims import (
+    ApproveClaim,
+    CancelClaim,
+    ClaimRequest,
+    PayClaim,
+    RejectClaim,
+    SubmitClaim,
+)
+from application.commands.ledger import OpenFund, RecordReceipt
+from application.commands.policies import EnrolPolicy, PolicyTerms
 from application.demo.catalogue import COUNTY_CODE, COUNTY_NAME, HOSPITALS
 from application.demo.dates import one_year_after, random_day
-from application.policies import PolicyTerms
 from application.principal import Principal
 from domain.claims.claim import ClaimStatus
 from domain.claims.policy import PolicyProgramme
@@ -102,21 +110,25 @@ def _fund_the_programmes(
     funds: dict[Programme, UUID] = {}
     for programme, source, name, payer, amount_fen in CLAIM_FUNDS:
         fund_id = UUID(
-            app.open_fund(
+            app.handle(
                 finance,
-                source=source,
-                region_code=COUNTY_CODE,
-                programme=programme,
-                name=f"{COUNTY_NAME}{name}资金",
+                OpenFund(
+                    source=source,
+                    region_code=COUNTY_CODE,
+                    programme=programme,
+                    name=f"{COUNTY_NAME}{name}资金",
+                ),
             ).body["id"]
         )
-        app.record_receipt(
+        app.handle(
             finance,
-            fund_id,
-            amount_fen=amount_fen,
-            payer=payer,
-            received_on=received_on,
-            reference=f"{received_on.year}年度{name}专项",
+            RecordReceipt(
+                fund_id,
+                amount_fen=amount_fen,
+                payer=payer,
+                received_on=received_on,
+                reference=f"{received_on.year}年度{name}专项",
+            ),
         )
         funds[programme] = fund_id
     return funds
@@ -160,22 +172,19 @@ class _Loader:
             return None  # not every family is insured yet
         nursing = programme == PolicyProgramme.NURSING_SUBSIDY
         starts_on = self.year_start
-        body = self.app.enrol_policy(
-            caseworker,
-            family.id,
-            PolicyTerms(
-                member_id=member_id,
-                programme=programme,
-                insurer=INSURER,
-                policy_number=f"{'HL' if nursing else 'YW'}{starts_on:%Y}{self.tally.policies:05d}",
-                starts_on=starts_on,
-                ends_on=one_year_after(starts_on),
-                premium_fen=150_00 if nursing else 60_00,
-                premium_fund=self.funds[Programme(programme.value)],
-                cover_fen=9_000_00 if nursing else 120_000_00,
-                enrolled_on=starts_on,
-            ),
-        ).body
+        terms = PolicyTerms(
+            member_id=member_id,
+            programme=programme,
+            insurer=INSURER,
+            policy_number=f"{'HL' if nursing else 'YW'}{starts_on:%Y}{self.tally.policies:05d}",
+            starts_on=starts_on,
+            ends_on=one_year_after(starts_on),
+            premium_fen=150_00 if nursing else 60_00,
+            premium_fund=self.funds[Programme(programme.value)],
+            cover_fen=9_000_00 if nursing else 120_000_00,
+            enrolled_on=starts_on,
+        )
+        body = self.app.handle(caseworker, EnrolPolicy(family.id, terms)).body
         self.tally.policies += 1
         return UUID(body["id"])
 
@@ -243,39 +252,38 @@ class _Loader:
         outcome = next(self.outcomes)
         submitted_on = dated + dt.timedelta(days=self.rng.randint(1, 10))
         claim_id = UUID(
-            self.app.submit_claim(caseworker, family.id, request, submitted_on=submitted_on).body[
-                "id"
-            ]
+            self.app.handle(
+                caseworker, SubmitClaim(family.id, request, submitted_on=submitted_on)
+            ).body["id"]
         )
         decided_on = submitted_on + dt.timedelta(days=self.rng.randint(2, 7))
         supervisor = self.actors.supervisor
         status = ClaimStatus.SUBMITTED
         if outcome == ClaimStatus.REJECTED:
-            self.app.reject_claim(
-                supervisor, claim_id, reason="住院材料不全，请补充出院小结", rejected_on=decided_on
+            self.app.handle(
+                supervisor,
+                RejectClaim(
+                    claim_id, reason="住院材料不全，请补充出院小结", rejected_on=decided_on
+                ),
             )
             status = ClaimStatus.REJECTED
         elif outcome == ClaimStatus.CANCELLED:
             canceller = caseworker
             if self.tally.claims[ClaimStatus.CANCELLED.value] % 2:
                 # Every other cancellation comes after approval, voiding the reservation.
-                self.app.approve_claim(supervisor, claim_id, approved_on=decided_on)
+                self.app.handle(supervisor, ApproveClaim(claim_id, approved_on=decided_on))
                 canceller = supervisor
-            self.app.cancel_claim(
-                canceller, claim_id, reason="家属撤回申请", cancelled_on=decided_on
+            self.app.handle(
+                canceller, CancelClaim(claim_id, reason="家属撤回申请", cancelled_on=decided_on)
             )
             status = ClaimStatus.CANCELLED
         elif outcome in (ClaimStatus.APPROVED, ClaimStatus.PAID):
-            self.app.approve_claim(supervisor, claim_id, approved_on=decided_on)
+            self.app.handle(supervisor, ApproveClaim(claim_id, approved_on=decided_on))
             status = ClaimStatus.APPROVED
         if outcome == ClaimStatus.PAID:
             payer = supervisor if self.rng.random() < 0.7 else self.actors.finance
             paid_on = decided_on + dt.timedelta(days=self.rng.randint(1, 5))
-            self.app.pay_claim(
-                payer,
-                claim_id,
-                paid_on=paid_on,
-                reference=f"NX{paid_on:%Y%m%d}{claim_id.hex[:6].upper()}",
-            )
+            reference = f"NX{paid_on:%Y%m%d}{claim_id.hex[:6].upper()}"
+            self.app.handle(payer, PayClaim(claim_id, paid_on=paid_on, reference=reference))
             status = ClaimStatus.PAID
         self.tally.claims[status.value] += 1

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from application.app import Nuanxin
+from application.commands import cases, services
+from application.commands.ledger import Allocate, OpenFund, RecordReceipt
 from application.demo.catalogue import COUNTY_CODE, COUNTY_NAME
 from application.demo.claims import ClaimActors, load_claims_year
 from application.demo.plan import (
@@ -33,6 +35,7 @@ from application.demo.plan import (
 )
 from application.demo.planning import plan_county
 from application.principal import Principal
+from application.resident_index import resident_is_registered
 from domain.errors import RuleViolatedError
 from domain.ledger.vocabulary import FundSource, Programme
 from domain.values import Role
@@ -104,7 +107,7 @@ def load_demo_county(
     today = app.today()
     county = plan_county(seed, families, today)
     first_head_id = county.families[0].head["id_number"] if county.families else None
-    if first_head_id and app.resident_is_registered(first_head_id):
+    if first_head_id and resident_is_registered(app, first_head_id):
         raise DemoAlreadyLoadedError()
 
     users: list[DemoUser] = []
@@ -114,7 +117,7 @@ def load_demo_county(
             app, township.caseworker.name, Role.CASEWORKER, township.code, township.name
         )
         users.append(user)
-        principals[township.code] = app.authenticate(user.token)
+        principals[township.code] = app.users.authenticate(user.token)
     supervisor = _add_demo_user(
         app, county.supervisor_name, Role.SUPERVISOR, COUNTY_CODE, COUNTY_NAME
     )
@@ -140,8 +143,8 @@ def load_demo_county(
         family_ids,
         ClaimActors(
             caseworkers=principals,
-            supervisor=app.authenticate(supervisor.token),
-            finance=app.authenticate(finance.token),
+            supervisor=app.users.authenticate(supervisor.token),
+            finance=app.users.authenticate(finance.token),
         ),
         seed=seed,
     )
@@ -191,7 +194,7 @@ class _Tally:
 def _add_demo_user(
     app: Nuanxin, name: str, role: Role, region_code: str, region_name: str
 ) -> DemoUser:
-    issued = app.add_user(name, role, region_code)
+    issued = app.users.add_user(name, role, region_code)
     return DemoUser(name, role, region_code, region_name, token=issued.token)
 
 
@@ -202,7 +205,7 @@ def _fund_the_county(app: Nuanxin, county: CountyPlan, users: list[DemoUser]) ->
     officer = _add_demo_user(app, "县计生协财务", Role.ADMIN, COUNTY_CODE, COUNTY_NAME)
     users.append(officer)
     users.append(_add_demo_user(app, "绩效评价审计", Role.AUDITOR, COUNTY_CODE, COUNTY_NAME))
-    admin = app.authenticate(officer.token)
+    admin = app.users.authenticate(officer.token)
     needed = {township.code: 0 for township in county.townships}
     first_day = app.today()
     for plan in county.families:
@@ -212,40 +215,48 @@ def _fund_the_county(app: Nuanxin, county: CountyPlan, users: list[DemoUser]) ->
     funded_on = first_day - dt.timedelta(days=14)
     allotments = {code: _round_up(fen * 11 // 10, 1_000_000) for code, fen in needed.items()}
     county_fund = UUID(
-        app.open_fund(
+        app.handle(
             admin,
-            source=FundSource.PROVINCIAL_BUDGET,
-            region_code=COUNTY_CODE,
-            programme=Programme.WARM_HEART,
-            name=f"{COUNTY_NAME}暖心行动省级资金",
+            OpenFund(
+                source=FundSource.PROVINCIAL_BUDGET,
+                region_code=COUNTY_CODE,
+                programme=Programme.WARM_HEART,
+                name=f"{COUNTY_NAME}暖心行动省级资金",
+            ),
         ).body["id"]
     )
-    app.record_receipt(
+    app.handle(
         admin,
-        county_fund,
-        amount_fen=_round_up(sum(allotments.values()) * 12 // 10, 10_000_000),
-        payer="湖南省财政厅",
-        received_on=funded_on,
-        reference=f"湘财社指〔{funded_on.year}〕暖心行动专项",
+        RecordReceipt(
+            county_fund,
+            amount_fen=_round_up(sum(allotments.values()) * 12 // 10, 10_000_000),
+            payer="湖南省财政厅",
+            received_on=funded_on,
+            reference=f"湘财社指〔{funded_on.year}〕暖心行动专项",
+        ),
     )
     funds: dict[str, UUID] = {}
     for township in county.townships:
         funds[township.code] = UUID(
-            app.open_fund(
+            app.handle(
                 admin,
-                source=FundSource.PROVINCIAL_BUDGET,
-                region_code=township.code,
-                programme=Programme.WARM_HEART,
-                name=f"{township.name}暖心行动资金",
+                OpenFund(
+                    source=FundSource.PROVINCIAL_BUDGET,
+                    region_code=township.code,
+                    programme=Programme.WARM_HEART,
+                    name=f"{township.name}暖心行动资金",
+                ),
             ).body["id"]
         )
-        app.allocate(
+        app.handle(
             admin,
-            from_fund=county_fund,
-            to_fund=funds[township.code],
-            amount_fen=max(allotments[township.code], 1_000_000),
-            memo=f"下拨{township.name}节日慰问金",
-            occurred_on=funded_on + dt.timedelta(days=3),
+            Allocate(
+                from_fund=county_fund,
+                to_fund=funds[township.code],
+                amount_fen=max(allotments[township.code], 1_000_000),
+                memo=f"下拨{township.name}节日慰问金",
+                occurred_on=funded_on + dt.timedelta(days=3),
+            ),
         )
     return funds
 
@@ -257,14 +268,16 @@ def _round_up(fen: int, unit: int) -> int:
 def _load_family(
     app: Nuanxin, principal: Principal, plan: FamilyPlan, tally: _Tally, fund_id: UUID
 ) -> UUID:
-    body = app.register_family(
+    body = app.handle(
         principal,
-        region_code=plan.village.code,
-        category=plan.category,
-        head=plan.head,
-        members=plan.members,
-        address=plan.address,
-        registered_on=plan.registered_on,
+        cases.RegisterFamily(
+            region_code=plan.village.code,
+            category=plan.category,
+            head=plan.head,
+            members=tuple(plan.members),
+            address=plan.address,
+            registered_on=plan.registered_on,
+        ),
     ).body
     family_id = UUID(body["id"])
     member_ids: list[str] = [body["head"]["member_id"]]
@@ -275,68 +288,95 @@ def _load_family(
     for step in plan.steps():
         match step:
             case MarkDeceased():
-                app.mark_member_deceased(principal, family_id, member_ids[step.member], step.on)
+                app.handle(
+                    principal,
+                    cases.MarkMemberDeceased(family_id, member_ids[step.member], step.on),
+                )
                 tally.deceased_members += 1
             case AddMember():
-                added = app.add_member(principal, family_id, step.member, added_on=step.on)
+                added = app.handle(
+                    principal, cases.AddMember(family_id, step.member, added_on=step.on)
+                )
                 member_ids.append(added.body["member_id"])
                 tally.members += 1
             case AssignContacts():
-                app.assign_contacts(
-                    principal, family_id, step.township_contact, step.village_contact, step.on
+                app.handle(
+                    principal,
+                    cases.AssignContacts(
+                        family_id, step.township_contact, step.village_contact, step.on
+                    ),
                 )
                 tally.contacts_assigned += 1
             case SignFamilyDoctor():
-                app.sign_family_doctor(
+                app.handle(
                     principal,
-                    family_id,
-                    doctor=step.doctor,
-                    institution=step.institution,
-                    signed_on=step.on,
-                    expires_on=step.expires_on,
+                    cases.SignFamilyDoctor(
+                        family_id,
+                        doctor=step.doctor,
+                        institution=step.institution,
+                        signed_on=step.on,
+                        expires_on=step.expires_on,
+                    ),
                 )
                 tally.family_doctor_contracts += 1
             case GrantGreenChannel():
-                app.grant_green_channel(
-                    principal, family_id, hospital=step.hospital, granted_on=step.on
+                app.handle(
+                    principal,
+                    cases.GrantGreenChannel(family_id, hospital=step.hospital, granted_on=step.on),
                 )
                 tally.green_channels += 1
             case RecordService():
-                recorded = app.record_service(
+                cash = services.CashPayment(step.cash_fen, fund_id) if step.cash_fen else None
+                recorded = app.handle(
                     principal,
-                    family_id,
-                    kind=step.kind,
-                    occasion=step.occasion,
-                    occurred_on=step.on,
-                    staff=list(step.staff),
-                    summary=step.summary,
-                    goods=goods_body(step.goods),
-                    cash=(step.cash_fen, fund_id) if step.cash_fen else None,
+                    services.RecordService(
+                        family_id,
+                        kind=step.kind,
+                        occasion=step.occasion,
+                        occurred_on=step.on,
+                        staff=tuple(step.staff),
+                        summary=step.summary,
+                        goods=tuple(goods_body(step.goods)),
+                        cash=cash,
+                    ),
                 )
                 tally.cash_paid_fen += step.cash_fen
                 service_ids[step.ref] = UUID(recorded.body["id"])
                 tally.services += 1
             case CorrectService():
-                app.correct_service(
-                    principal, service_ids[step.ref], reason=step.reason, changes=step.changes
+                app.handle(
+                    principal,
+                    services.CorrectService(
+                        service_ids[step.ref], reason=step.reason, changes=step.changes
+                    ),
                 )
                 tally.corrected_services += 1
             case VoidService():
-                app.void_service(principal, service_ids[step.ref], reason=step.reason)
+                app.handle(
+                    principal, services.VoidService(service_ids[step.ref], reason=step.reason)
+                )
                 tally.voided_services += 1
             case TransferFamily():
-                app.transfer_family(
+                app.handle(
                     principal,
-                    family_id,
-                    to_region_code=step.to_region_code,
-                    transferred_on=step.on,
-                    reason=step.reason,
+                    cases.TransferFamily(
+                        family_id,
+                        to_region_code=step.to_region_code,
+                        transferred_on=step.on,
+                        reason=step.reason,
+                    ),
                 )
                 tally.transferred_families += 1
             case CloseFamily():
-                app.close_family(principal, family_id, reason=step.reason, closed_on=step.on)
+                app.handle(
+                    principal,
+                    cases.CloseFamily(family_id, reason=step.reason, closed_on=step.on),
+                )
                 tally.closed_families += 1
             case ReopenFamily():
-                app.reopen_family(principal, family_id, reason=step.reason, reopened_on=step.on)
+                app.handle(
+                    principal,
+                    cases.ReopenFamily(family_id, reason=step.reason, reopened_on=step.on),
+                )
                 tally.reopened_families += 1
     return family_id

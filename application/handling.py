@@ -1,29 +1,31 @@
-"""The event-sourced application that every bounded context contributes commands to."""
+"""What every command shares: the decision a handler makes of it, and the loop that takes the
+decision, saves it atomically and answers a retried Idempotency-Key from the store."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+from eventsourcing.persistence import RecordConflictError, Transcoding
 
+from application.commands import Command
 from application.errors import ConcurrencyError, IdempotencyKeyReusedError, VersionMismatchError
 from application.principal import Principal
 from domain.actor import acting_as
-from domain.errors import DomainError, NotFoundError
+from domain.errors import DomainError
 from domain.idempotency import IdempotentResponse
 from domain.values import check_not_future
-from infrastructure.clock import BusinessClock
+
+if TYPE_CHECKING:
+    from application.app import Nuanxin
 
 MAX_ATTEMPTS = 60
 
@@ -51,60 +53,49 @@ class CommandResult:
 Decision = tuple[Sequence[Aggregate], dict[str, Any]]
 """The aggregates a command changed, and the body that answers it."""
 
+Decide = Callable[[], Decision]
 
-class NuanxinBase(Application[UUID]):
-    name = "nuanxin"
 
-    def __init__(self, env: Mapping[str, str], clock: BusinessClock) -> None:
-        super().__init__(env)
-        self.clock = clock
-        self.after_save: list[Callable[[], None]] = []
+@dataclass(frozen=True)
+class Handled:
+    """What a handler makes of a command: the command as its fingerprint is taken (business
+    dates resolved), and the decision, taken again on fresh state after a conflict."""
+
+    command: Command
+    decide: Decide
+
+
+Handler = Callable[["Nuanxin", Principal, Any, "str | None"], Handled]
+"""Checks the caller's permission and region and the command's values, and answers the
+decision; `key` is the request's Idempotency-Key, from which some ids derive."""
+
+
+def past_or_today(app: Nuanxin, day: dt.date | None, field: str) -> dt.date:
+    """Business dates default to today and are never in the future."""
+    today = app.today()
+    return today if day is None else check_not_future(day, today, field=field)
+
+
+def check_expected_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    if expected_version is not None and aggregate.version != expected_version:
+        raise VersionMismatchError(expected_version, aggregate.version)
+
+
+class DecisionLoop:
+    """Runs decisions for one application, one at a time in this process."""
+
+    def __init__(self, app: Nuanxin) -> None:
+        self.app = app
         # Saves to one event log serialise anyway (PostgreSQL's table lock, SQLite's writer
         # lock); deciding under the same lock spares writers in this process from losing
         # optimistic-concurrency races and replaying their decisions. Writers in other
         # processes are still caught by the store's version check and retried.
         self._deciding = threading.Lock()
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        recordings = super().save(*objs, **kwargs)
-        for listener in self.after_save:
-            listener()
-        return recordings
-
-    def today(self) -> dt.date:
-        return self.clock.today()
-
-    def _past_or_today(self, day: dt.date | None, field: str) -> dt.date:
-        """Business dates default to today and are never in the future."""
-        today = self.today()
-        return today if day is None else check_not_future(day, today, field=field)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-    def load(self, aggregate_id: UUID, kind: type[Any], what: str) -> Any:
-        """The aggregate of the given class, or our NotFoundError."""
-        try:
-            aggregate: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"{what} {aggregate_id} not found") from None
-        if not isinstance(aggregate, kind):
-            raise NotFoundError(f"{what} {aggregate_id} not found")
-        return aggregate
-
-    def exists(self, aggregate_id: UUID) -> bool:
-        return aggregate_id in self.repository
-
     def execute(
-        self,
-        principal: Principal,
-        decide: Callable[[], Decision],
-        *,
-        idempotency_key: str | None = None,
-        fingerprint: Any = None,
+        self, principal: Principal, handled: Handled, idempotency_key: str | None
     ) -> CommandResult:
-        """Runs `decide` and saves what it changed atomically, with the response when an
+        """Runs the decision and saves what it changed atomically, with the response when an
         Idempotency-Key is given. On a concurrent write to the same aggregates the decision
         is taken again on fresh state; a retried key answers the stored response.
 
@@ -115,11 +106,11 @@ class NuanxinBase(Application[UUID]):
         request_hash = ""
         if idempotency_key:
             stored_id = IdempotentResponse.create_id(principal.user_id, idempotency_key)
-            request_hash = _fingerprint(fingerprint)
+            request_hash = handled.command.fingerprint()
         for attempt in range(MAX_ATTEMPTS):
             try:
                 with self._deciding, acting_as(principal.actor):
-                    aggregates, body = decide()
+                    aggregates, body = handled.decide()
                     to_save = list(aggregates)
                     if stored_id is not None and idempotency_key:
                         to_save.append(
@@ -127,7 +118,7 @@ class NuanxinBase(Application[UUID]):
                                 principal.user_id, idempotency_key, request_hash, body
                             )
                         )
-                    self.save(*to_save)
+                    self.app.save(*to_save)
             except RecordConflictError:
                 replay = self._replay(stored_id, request_hash)
                 if replay is not None:
@@ -150,19 +141,9 @@ class NuanxinBase(Application[UUID]):
         if stored_id is None:
             return None
         try:
-            stored: Any = self.repository.get(stored_id)
+            stored: Any = self.app.repository.get(stored_id)
         except AggregateNotFoundError:
             return None
         if stored.fingerprint != request_hash:
             raise IdempotencyKeyReusedError()
         return CommandResult(body=stored.body, replayed=True)
-
-
-def check_expected_version(aggregate: Aggregate, expected_version: int | None) -> None:
-    if expected_version is not None and aggregate.version != expected_version:
-        raise VersionMismatchError(expected_version, aggregate.version)
-
-
-def _fingerprint(value: Any) -> str:
-    encoded = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
