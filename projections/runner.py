@@ -84,6 +84,10 @@ class ProjectionRunner:
         try:
             self.projection.process_batch(events, Tracking(self.app.name, covered))
         except IntegrityError:
+            if (self.view.max_tracking_id(self.app.name) or 0) <= start:
+                # Rows of this page are in the view but its position is not (the view was
+                # cleared under a live runner): trying the page again would fail for ever.
+                raise
             # Another worker recorded this page first; its rows stand and ours rolled back.
             log.info("projection_page_taken_by_another_worker", projection=self.name)
             return 1, True

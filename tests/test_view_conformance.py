@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, TrackingRecorder
 from eventsourcing.tests.persistence import TrackingRecorderTestCase
 from eventsourcing.utils import Environment
 from fastapi.testclient import TestClient
@@ -207,6 +207,21 @@ def test_a_timeline_rebuilt_from_zero_is_the_timeline_projected_live(
     assert client.get(FAMILIES, headers=caseworker).json() == live_list
     head = runtime.app.recorder.max_notification_id()
     assert runtime.timeline.max_tracking_id(runtime.app.name) == head
+
+
+def test_a_view_holding_a_pages_rows_without_its_position_fails_the_page_not_loops_on_it(
+    client: TestClient, runtime: Runtime, caseworker: dict[str, str]
+) -> None:
+    register_family(client, caseworker)
+    runtime.reads_of(TimelineProjection.name).wait_until_current()
+    runner = runtime.runners[TimelineProjection.name]
+    runner.stop()
+    view: Any = runtime.timeline
+    with view.datastore.transaction(commit=True) as cursor:  # the rows stay, the position goes
+        cursor.execute(view.dialect(f"DELETE FROM {view.tracking_table}"))
+
+    with pytest.raises(IntegrityError):
+        runner.catch_up()
 
 
 def test_a_claims_queue_rebuilt_from_zero_is_the_queue_projected_live(
