@@ -207,17 +207,19 @@ class LedgerSeal(NuanxinAggregate):
     ) -> LedgerSeal:
         if dt.datetime.fromisoformat(terms.sealed_at).tzinfo is None:
             raise ValueError("a seal's time carries its offset")
-        if previous is not None and terms.position < previous.position:
-            raise SealOutOfOrderError(
-                f"seal {previous.sequence} already covers position {previous.position}, "
-                f"beyond {terms.position}"
-            )
+        # Staleness first: a draft made before a concurrent seal was recorded also covers
+        # less than it, and is to be drafted again, not refused as out of order.
         expected_sequence = 1 if previous is None else previous.sequence + 1
         previous_hash = GENESIS_SEAL_HASH if previous is None else previous.seal_hash
         if (terms.sequence, terms.previous_seal_hash) != (expected_sequence, previous_hash):
             raise SealOvertakenError(
                 f"the draft is for seal {terms.sequence}, but seal {expected_sequence} follows "
                 "the latest one now: prepare and sign a new draft"
+            )
+        if previous is not None and terms.position < previous.position:
+            raise SealOutOfOrderError(
+                f"seal {previous.sequence} already covers position {previous.position}, "
+                f"beyond {terms.position}"
             )
         seal_signature_verifies(terms, signature, check)
         return cls(

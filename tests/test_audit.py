@@ -52,7 +52,13 @@ from domain.ledger.operations import (
 )
 from domain.ledger.transfer import Transfer
 from domain.ledger.vocabulary import FundSource, Programme, TransferKind
-from domain.seal import GENESIS_SEAL_HASH, LedgerSeal, SealTerms
+from domain.seal import (
+    GENESIS_SEAL_HASH,
+    LedgerSeal,
+    SealOutOfOrderError,
+    SealOvertakenError,
+    SealTerms,
+)
 from domain.values import Role
 from infrastructure.seal_keys import public_key_text, sign, signature_verifies
 from infrastructure.settings import Settings
@@ -609,21 +615,46 @@ def test_concurrent_seals_form_one_chain(runtime: Runtime, ledger: Ledger) -> No
     assert verify_ledger(runtime.app).ok
 
 
-def test_two_seals_after_the_same_predecessor_cannot_both_be_stored(runtime: Runtime) -> None:
-    terms = SealTerms(
-        sequence=1,
-        position=1,
+def seal_terms(sequence: int, position: int, previous: LedgerSeal | None = None) -> SealTerms:
+    return SealTerms(
+        sequence=sequence,
+        position=position,
         root_hash="a" * 64,
         accounts=0,
         aggregates=0,
         touched=(),
-        previous_seal_id=None,
-        previous_seal_hash=GENESIS_SEAL_HASH,
+        previous_seal_id=None if previous is None else str(previous.id),
+        previous_seal_hash=GENESIS_SEAL_HASH if previous is None else previous.seal_hash,
         sealed_at=dt.datetime.now(dt.UTC).isoformat(),
         sealed_by="auditor",
         sealed_by_id="auditor-1",
         public_key=public_key_text(AUDITORS_KEY.public_key()),
     )
+
+
+def closed(terms: SealTerms, previous: LedgerSeal | None = None) -> LedgerSeal:
+    signature = sign(AUDITORS_KEY, terms.message())
+    return LedgerSeal.close_period(
+        previous=previous, terms=terms, signature=signature, check=signature_verifies
+    )
+
+
+def test_a_draft_made_before_a_concurrent_seal_is_overtaken_though_it_covers_less() -> None:
+    first = closed(seal_terms(1, position=10))
+
+    with pytest.raises(SealOvertakenError):
+        closed(seal_terms(1, position=8), previous=first)
+
+
+def test_the_next_seal_covers_at_least_what_the_seal_before_it_covered() -> None:
+    first = closed(seal_terms(1, position=10))
+
+    with pytest.raises(SealOutOfOrderError):
+        closed(seal_terms(2, position=8, previous=first), previous=first)
+
+
+def test_two_seals_after_the_same_predecessor_cannot_both_be_stored(runtime: Runtime) -> None:
+    terms = seal_terms(1, position=1)
     signature = sign(AUDITORS_KEY, terms.message())
 
     def seal() -> LedgerSeal:
