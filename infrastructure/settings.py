@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     projection_poll_interval: float = 0.05
     # How long a runner woken by a save in its own process waits for more saves before it
     # projects them together; a read waiting for the view cuts it short.
-    projection_linger: float = 0.02
+    projection_linger: float = 0.1
     # Request bodies larger than this answer 413 before they are read into memory.
     max_body_bytes: int = 1024 * 1024
     # This many failed authentications from one address within the window answer 429.

@@ -4,7 +4,7 @@ The library's SQLite recorder cannot be subscribed to, so the runner reads pages
 notification log itself: it is woken in-process after each save, and polls for writers in
 other processes. It also lets a read wait until the view has caught up with the log.
 
-A save's wake-up lingers a few milliseconds before the runner reads the log, so that the
+A save's wake-up lingers a moment (0.1 s by default) before the runner reads the log, so the
 saves of busy moments reach the view in one transaction rather than one each; a read that
 waits for the view wakes the runner at once, so read-your-writes never waits for the linger."""
 
