@@ -21,6 +21,7 @@ from infrastructure.errors import ConfigurationError
 from infrastructure.persistence import (
     ensure_postgres_schema,
     events_environment,
+    one_process_creating_tables,
     view_environment,
 )
 from infrastructure.settings import Settings
@@ -197,6 +198,14 @@ def open_runtime(
     settings: Settings, *, run_projections: bool, for_other_processes: bool = False
 ) -> Runtime:
     events_env = events_environment(settings)  # checks the configuration before connecting
+    with one_process_creating_tables(settings):
+        runtime = _runtime_with_its_tables(settings, events_env)
+    if run_projections:
+        runtime.start_projections(for_other_processes=for_other_processes)
+    return runtime
+
+
+def _runtime_with_its_tables(settings: Settings, events_env: dict[str, str]) -> Runtime:
     ensure_postgres_schema(settings)
     app = Nuanxin(events_env, BusinessClock(settings.timezone))
     check_cipher_key(app)
@@ -221,6 +230,4 @@ def open_runtime(
         view_factories=factories,
     )
     seal_personal_data(runtime)
-    if run_projections:
-        runtime.start_projections(for_other_processes=for_other_processes)
     return runtime

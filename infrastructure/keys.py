@@ -4,8 +4,10 @@ set in the environment (the same on every machine) with PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import structlog
@@ -44,8 +46,18 @@ def generated_key(data_dir: Path, file_name: str) -> str:
     """A random 32-byte key, written once into the data directory, readable by its owner only."""
     key_file = private_data_dir(data_dir) / file_name
     if not key_file.exists():
-        key = base64.b64encode(secrets.token_bytes(32)).decode()
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key)
+        _write_once(key_file, base64.b64encode(secrets.token_bytes(32)).decode())
     return key_file.read_text().strip()
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Written whole into a file of its own (0600), then linked into place: a process starting
+    at the same moment reads the whole key or none, and the first key linked stays."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import base64
-import os
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
 import structlog
-from eventsourcing.cryptography import AESCipher
 from psycopg import sql
 
 from infrastructure.errors import ConfigurationError
-from infrastructure.keys import resident_index_key
-from infrastructure.private_files import private_data_dir, private_database_file
+from infrastructure.keys import generated_key, resident_index_key
+from infrastructure.private_files import private_database_file
 from infrastructure.settings import Settings
 
 CIPHER_KEY_FILE = "cipher.key"
@@ -101,13 +102,34 @@ def cipher_key(settings: Settings) -> str:
 
 def _embedded_cipher_key(data_dir: Path) -> str:
     """Generated once into the data directory, readable by its owner only."""
-    key_file = private_data_dir(data_dir) / CIPHER_KEY_FILE
-    if not key_file.exists():
-        key = AESCipher.create_key(num_bytes=32)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key)
-    return key_file.read_text().strip()
+    return generated_key(data_dir, CIPHER_KEY_FILE)
+
+
+OPENING_LOCK_FILE = "opening.lock"
+
+
+@contextmanager
+def one_process_creating_tables(settings: Settings) -> Iterator[None]:
+    """Processes starting together on one store (`serve` and a `projections run` worker)
+    create its tables and run its migrations one at a time: PostgreSQL's `CREATE ... IF NOT
+    EXISTS` run twice at once can fail with "tuple concurrently updated", and two processes
+    recording the same migration fail on its tracking. Embedded, a lock on a file of the data
+    directory; on PostgreSQL a session advisory lock. Held while the block runs."""
+    if settings.database_url is None:
+        lock_file = private_database_file(settings.data_dir / OPENING_LOCK_FILE)
+        with lock_file.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+            yield
+        return
+    try:
+        connection = psycopg.connect(settings.database_url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as error:
+        raise ConfigurationError(f"cannot use PostgreSQL: {error}".strip()) from None
+    with connection:  # closing the session releases its advisory lock
+        connection.execute(
+            "SELECT pg_advisory_lock(hashtext(%s))", (f"nuanxin:{settings.database_schema}",)
+        )
+        yield
 
 
 def ensure_postgres_schema(settings: Settings) -> None:

@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from api.runtime import Runtime, open_runtime
 from infrastructure.settings import Settings
 from tests.steps import command_environment
 from tests.support import family_payload, service_payload
@@ -108,3 +110,15 @@ def test_serve_logs_the_url_it_listens_on(settings: Settings) -> None:
     said = [line["event"] for line in lines if url in line["event"]]
     assert said, stderr[-2000:]
     assert said[0].startswith(f"Uvicorn running on {url}")
+
+
+def test_processes_starting_together_on_a_fresh_database_all_start(settings: Settings) -> None:
+    def start(_: int) -> Runtime:
+        return open_runtime(settings, run_projections=False)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        started = list(pool.map(start, range(2)))
+    for runtime in started:
+        runtime.close()
+
+    assert len(started) == 2
