@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -183,15 +184,12 @@ def post_transfer(
     principal.require(Action.SETTLE_TRANSFERS)
     on = past_or_today(app, command.posted_on, "posted_on")
 
-    def decide() -> Decision:
-        transfer, source, target = _pending_parts(app, principal, command.transfer_id)
-        a_pending_transfer_is_settled_by_another_user_covering_its_source(
-            transfer, source, settler_id=principal.user_id, settler_scope=principal.scope
-        )
+    def post(transfer: Transfer, source: Account, target: Account) -> None:
         post_pending_transfer(transfer, source, target, posted_on=on)
-        return [source, target, transfer], transfer_body(transfer)
 
-    return Handled(replace(command, posted_on=on), decide)
+    return Handled(
+        replace(command, posted_on=on), lambda: _settled(app, principal, command.transfer_id, post)
+    )
 
 
 def void_transfer(
@@ -200,15 +198,12 @@ def void_transfer(
     principal.require(Action.SETTLE_TRANSFERS)
     on = past_or_today(app, command.voided_on, "voided_on")
 
-    def decide() -> Decision:
-        transfer, source, target = _pending_parts(app, principal, command.transfer_id)
-        a_pending_transfer_is_settled_by_another_user_covering_its_source(
-            transfer, source, settler_id=principal.user_id, settler_scope=principal.scope
-        )
+    def void(transfer: Transfer, source: Account, target: Account) -> None:
         void_pending_transfer(transfer, source, target, voided_on=on, reason=command.reason)
-        return [source, target, transfer], transfer_body(transfer)
 
-    return Handled(replace(command, voided_on=on), decide)
+    return Handled(
+        replace(command, voided_on=on), lambda: _settled(app, principal, command.transfer_id, void)
+    )
 
 
 # -- used by service records, policies and claims ------------------------------------------
@@ -283,6 +278,21 @@ def beneficiary_account(app: Nuanxin, family_id: UUID) -> Account:
 def _require_region(principal: Principal, region_code: str, field: str) -> None:
     if not principal.covers(region_code):
         raise PermissionDeniedError(f"region {region_code} is outside your region", field=field)
+
+
+def _settled(
+    app: Nuanxin,
+    principal: Principal,
+    transfer_id: UUID,
+    settle: Callable[[Transfer, Account, Account], None],
+) -> Decision:
+    """A pending transfer posted or voided by a user allowed to settle it."""
+    transfer, source, target = _pending_parts(app, principal, transfer_id)
+    a_pending_transfer_is_settled_by_another_user_covering_its_source(
+        transfer, source, settler_id=principal.user_id, settler_scope=principal.scope
+    )
+    settle(transfer, source, target)
+    return [source, target, transfer], transfer_body(transfer)
 
 
 def _pending_parts(
