@@ -24,18 +24,33 @@ from projections.reports import (
     ServiceFigures,
     ServiceFilter,
 )
+from projections.reports_summaries_sql import (
+    CREATE_SUMMARY_TABLES,
+    FORGET_HOUSEHOLDS,
+    PUT_INTO_MONTH,
+    SUMMARISED_SCOPE_LENGTH,
+    SUMMARY_REGION_LENGTH,
+    TAKE_OUT_OF_MONTH,
+    WRITE_HOUSEHOLDS,
+    counted_households,
+    filter_params,
+    period_parts,
+    summary_params,
+    summed_figures,
+)
 from projections.sql import Cursor, SQLView, Statement, execute_in_runs, region_range
 
 CREATE_TABLES = (
     "CREATE TABLE IF NOT EXISTS {t}report_families (family_id TEXT PRIMARY KEY, "
     "region_code TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, "
     "registered_on TEXT NOT NULL, closed_on TEXT, contacts_on TEXT, doctor_signed_on TEXT, "
-    "doctor_expires_on TEXT, green_channel_on TEXT, last_service_on TEXT, "
-    "position BIGINT NOT NULL)",
+    "doctor_expires_on TEXT, green_channel_on TEXT, last_service_on TEXT, last_visit_on TEXT, "
+    "fourth_last_visit_on TEXT, position BIGINT NOT NULL)",
     # Covering: coverage counts a region's families from the index alone.
     "CREATE INDEX IF NOT EXISTS report_families_by_region ON {t}report_families "
     "(region_code, category, status, registered_on, closed_on, contacts_on, doctor_signed_on, "
-    "doctor_expires_on, green_channel_on, last_service_on, family_id)",
+    "doctor_expires_on, green_channel_on, last_service_on, last_visit_on, fourth_last_visit_on, "
+    "family_id)",
     "CREATE INDEX IF NOT EXISTS report_families_by_last_service "
     "ON {t}report_families (status, last_service_on, position)",
     "CREATE TABLE IF NOT EXISTS {t}report_services (service_id TEXT PRIMARY KEY, "
@@ -60,6 +75,7 @@ CREATE_TABLES = (
     # Covering: the scorecard counts a province's decisions from the index alone.
     "CREATE INDEX IF NOT EXISTS report_claims_by_decision "
     "ON {t}report_claims (region_code, decided_on, due_on)",
+    *CREATE_SUMMARY_TABLES,
 )
 
 EARLIEST = "0000-01-01"
@@ -90,6 +106,9 @@ _VISITS = (
     "FROM {t}report_services s WHERE s.family_id = f.family_id AND s.kind = 'visit' "
     "AND s.voided = 0 AND s.occurred_on <= :as_of AND s.occurred_on >= "
 )
+_NO_VISIT_AFTER = "(f.last_visit_on IS NULL OR f.last_visit_on <= :as_of)"
+"""A family none of whose visits came after `as_of` (every family, as of today): its last
+and fourth-last visits answer the visit measures, without reading its visits."""
 
 MEASURE_CONDITIONS = {
     "with_contacts": "f.contacts_on <= :as_of",
@@ -99,27 +118,17 @@ MEASURE_CONDITIONS = {
         "EXISTS (SELECT 1 FROM {t}report_policies p WHERE p.family_id = f.family_id "
         "AND p.programme = 'nursing_subsidy' AND p.starts_on <= :as_of AND p.ends_on >= :as_of)"
     ),
-    "visited_90d": f"EXISTS (SELECT 1 {_VISITS}:quarter_start)",
-    "visited_4_in_365d": f"(SELECT COUNT(*) {_VISITS}:year_start) >= 4",
+    "visited_90d": (
+        f"(CASE WHEN {_NO_VISIT_AFTER} THEN f.last_visit_on >= :quarter_start "
+        f"ELSE EXISTS (SELECT 1 {_VISITS}:quarter_start) END)"
+    ),
+    "visited_4_in_365d": (
+        f"(CASE WHEN {_NO_VISIT_AFTER} THEN f.fourth_last_visit_on >= :year_start "
+        f"ELSE (SELECT COUNT(*) {_VISITS}:year_start) >= 4 END)"
+    ),
 }
 """What each coverage measure asks of an open special family on `as_of`. A visit is a service
 of kind `visit`; "within 90 days" includes the day 90 days before."""
-
-VISITS_IN_THE_YEAR = (
-    "LEFT JOIN (SELECT s.family_id, COUNT(*) AS visits, MAX(s.occurred_on) AS last_visit "
-    "FROM {t}report_services s JOIN {t}report_families r ON r.family_id = s.family_id AND "
-    + IN_REGION.format(a="r.")
-    + " WHERE s.kind = 'visit' AND s.voided = 0 AND s.occurred_on >= :year_start "
-    "AND s.occurred_on <= :as_of GROUP BY s.family_id) v ON v.family_id = f.family_id"
-)
-"""The region's families' visits of the 365 days to `as_of`, aggregated once for a whole
-report rather than looked up twice per family (a province's coverage took seconds)."""
-
-FIGURE_CONDITIONS = MEASURE_CONDITIONS | {
-    "visited_90d": "v.last_visit >= :quarter_start",
-    "visited_4_in_365d": "v.visits >= 4",
-}
-"""The measures as the coverage figures ask them, of the families joined with their visits."""
 
 
 def service_params(query: ServiceFilter) -> dict[str, Any]:
@@ -130,6 +139,10 @@ def service_params(query: ServiceFilter) -> dict[str, Any]:
         "occasion": query.occasion,
         "kind": query.kind,
     }
+
+
+def reads_summaries(region_prefix: str, group_length: int) -> bool:
+    return len(region_prefix) <= SUMMARISED_SCOPE_LENGTH and group_length <= SUMMARY_REGION_LENGTH
 
 
 def service_conditions(query: ServiceFilter) -> str:
@@ -173,33 +186,65 @@ FAMILY_REGION_NOW = (
     "WHERE f.family_id = {{t}}{table}.family_id), region_code)"
 )
 
-REFRESH_LAST_SERVICE = (
-    "UPDATE {t}report_families SET last_service_on = (SELECT MAX(s.occurred_on) "
-    "FROM {t}report_services s WHERE s.family_id = {t}report_families.family_id "
-    "AND s.voided = 0) WHERE family_id = (SELECT family_id FROM {t}report_services "
-    "WHERE service_id = :service_id)"
+REFRESH_FAMILY_SERVICES = (
+    "UPDATE {t}report_families SET "
+    "last_service_on = (SELECT MAX(s.occurred_on) FROM {t}report_services s "
+    "WHERE s.family_id = :family_id AND s.voided = 0), "
+    "last_visit_on = (SELECT MAX(s.occurred_on) FROM {t}report_services s "
+    "WHERE s.family_id = :family_id AND s.kind = 'visit' AND s.voided = 0), "
+    "fourth_last_visit_on = (SELECT s.occurred_on FROM {t}report_services s "
+    "WHERE s.family_id = :family_id AND s.kind = 'visit' AND s.voided = 0 "
+    "ORDER BY s.occurred_on DESC LIMIT 1 OFFSET 3) "
+    "WHERE family_id = :family_id"
 )
+"""A family's last service and its last and fourth-last visits, voided ones left out."""
+
+FAMILIES_OF_SERVICES = "SELECT DISTINCT family_id FROM {t}report_services WHERE service_id IN "
+SERVICES_PER_LOOKUP = 500
 
 
 class SQLReportsView(SQLView, ReportsView):
-    tables = ("report_families", "report_services", "report_policies", "report_claims")
-    version = 2
-    """2: claims keep when they were submitted, due and decided."""
+    tables = (
+        "report_families",
+        "report_services",
+        "report_policies",
+        "report_claims",
+        "report_service_months",
+        "report_households",
+    )
+    version = 3
+    """2: claims keep when they were submitted, due and decided. 3: families keep their last
+    and fourth-last visits; services are summed per county and month, and households kept as
+    month masks (reports_summaries_sql)."""
 
     def create_statements(self) -> list[str]:
         return [self.dialect(statement) for statement in CREATE_TABLES]
 
     def apply(self, changes: ReportChanges, tracking: Tracking) -> None:
-        statements = [_change_statement(change) for change in changes.rows]
-        statements += [
-            (REFRESH_LAST_SERVICE, {"service_id": service_id})
-            for service_id in sorted(changes.changed_services)
-        ]
+        changed = sorted(changes.changed_services)
+        statements = [(TAKE_OUT_OF_MONTH, {"service_id": service_id}) for service_id in changed]
+        statements += [_change_statement(change) for change in changes.rows]
+        statements += [(PUT_INTO_MONTH, {"service_id": service_id}) for service_id in changed]
 
         def rows(cursor: Cursor) -> None:
             execute_in_runs(cursor, [(self.dialect(text), params) for text, params in statements])
+            families = [{"family_id": family} for family in self._families_of(cursor, changed)]
+            refreshed = (REFRESH_FAMILY_SERVICES, FORGET_HOUSEHOLDS, WRITE_HOUSEHOLDS)
+            for text in refreshed:
+                if families:
+                    cursor.executemany(self.dialect(text), families)
 
         self.write(rows, tracking)
+
+    def _families_of(self, cursor: Cursor, service_ids: list[str]) -> list[str]:
+        families: set[str] = set()
+        for start in range(0, len(service_ids), SERVICES_PER_LOOKUP):
+            chunk = service_ids[start : start + SERVICES_PER_LOOKUP]
+            params = {f"s{number}": service_id for number, service_id in enumerate(chunk)}
+            placeholders = ", ".join(f":{name}" for name in params)
+            cursor.execute(self.dialect(f"{FAMILIES_OF_SERVICES}({placeholders})"), params)
+            families.update(row["family_id"] for row in cursor.fetchall())
+        return sorted(families)
 
     def _select(self, statement: str, params: dict[str, Any]) -> list[Any]:
         with self.read() as cursor:
@@ -210,6 +255,8 @@ class SQLReportsView(SQLView, ReportsView):
         return int(self._select(statement, params)[0]["total"])
 
     def service_figures(self, query: ServiceFilter, group_length: int) -> list[ServiceFigures]:
+        if reads_summaries(query.region_prefix, group_length):
+            return self._summarised_figures(query, group_length)
         rows = self._select(
             f"SELECT {_group(group_length, 's.')} AS code, "
             "COUNT(DISTINCT s.family_id) AS households, COUNT(*) AS services, "
@@ -227,6 +274,31 @@ class SQLReportsView(SQLView, ReportsView):
                 goods_fen=int(row["goods"]),
             )
             for row in rows
+        ]
+
+    def _summarised_figures(self, query: ServiceFilter, group_length: int) -> list[ServiceFigures]:
+        parts = period_parts(query.date_from or dt.date.min, query.date_to)
+        params = (
+            summary_params(query.region_prefix, parts)
+            | filter_params(query.kind, query.occasion)
+            | {"kind": query.kind, "occasion": query.occasion}
+        )
+        sums = self._select(summed_figures(group_length, query.kind, query.occasion), params)
+        households = {
+            row["code"]: int(row["households"])
+            for row in self._select(
+                counted_households(group_length, query.kind, query.occasion), params
+            )
+        }
+        return [
+            ServiceFigures(
+                region_code=row["code"],
+                households=households.get(row["code"], 0),
+                services=int(row["services"]),
+                cash_fen=int(row["cash"]),
+                goods_fen=int(row["goods"]),
+            )
+            for row in sorted(sums, key=lambda row: row["code"])
         ]
 
     def served_families(self, query: ServiceFilter, limit: int, offset: int) -> FamilyFactsPage:
@@ -271,11 +343,11 @@ class SQLReportsView(SQLView, ReportsView):
         self, region_prefix: str, as_of: dt.date, group_length: int
     ) -> list[CoverageFigures]:
         measures = ", ".join(
-            f"{_counted(condition)} AS {name}" for name, condition in FIGURE_CONDITIONS.items()
+            f"{_counted(condition)} AS {name}" for name, condition in MEASURE_CONDITIONS.items()
         )
         rows = self._select(
             f"SELECT {_group(group_length, 'f.')} AS code, COUNT(*) AS families, "
-            f"{measures} FROM {{t}}report_families f {VISITS_IN_THE_YEAR} "
+            f"{measures} FROM {{t}}report_families f "
             f"WHERE {FAMILIES_COUNTED} GROUP BY 1 ORDER BY 1",
             coverage_params(region_prefix, as_of),
         )
@@ -331,6 +403,17 @@ class SQLReportsView(SQLView, ReportsView):
         return FamilyFactsPage([_facts(row) for row in rows], total)
 
     def visits_by_region(self, region_prefix: str, year: int, group_length: int) -> dict[str, int]:
+        if reads_summaries(region_prefix, group_length):
+            rows = self._select(
+                f"SELECT {_group(group_length, 'm.')} AS code, SUM(m.services) AS visits "
+                "FROM {t}report_service_months m WHERE "
+                + IN_REGION.format(a="m.")
+                + " AND m.kind = 'visit' AND m.month >= :month_from AND m.month <= :month_to "
+                "GROUP BY 1 HAVING SUM(m.services) > 0",
+                region_range(region_prefix)
+                | {"month_from": f"{year:04d}-01", "month_to": f"{year:04d}-12"},
+            )
+            return {row["code"]: int(row["visits"]) for row in rows}
         rows = self._select(
             f"SELECT {_group(group_length, 's.')} AS code, COUNT(*) AS visits "
             f"FROM {{t}}report_services s WHERE {SERVICES_COUNTED} AND s.kind = 'visit' "
