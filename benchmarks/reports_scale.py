@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -134,11 +135,13 @@ def load(runtime: Runtime, families: int) -> None:
     with view.datastore.transaction(commit=True) as cursor:
         for statement in SUMMARIES:
             cursor.execute(view.dialect(statement))
-        if runtime.settings.uses_postgres:
-            cursor.execute(view.dialect("ANALYZE {t}report_families"))
-            cursor.execute(view.dialect("ANALYZE {t}report_services"))
-        else:
+        if not runtime.settings.uses_postgres:
             cursor.execute("ANALYZE")
+    if runtime.settings.uses_postgres:
+        # As autovacuum leaves a table in time: visible rows are read from indexes alone.
+        with psycopg.connect(str(runtime.settings.database_url), autocommit=True) as connection:
+            for table in SQLReportsView.tables:
+                connection.execute(view.dialect(f"VACUUM ANALYZE {{t}}{table}"))
 
 
 def p50_ms(call: Callable[[], Any], repeat: int) -> float:

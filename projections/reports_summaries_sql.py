@@ -211,6 +211,7 @@ def counted_households(group_length: int, kind: str | None, occasion: str | None
         f"SELECT SUBSTR(h.region_code, 1, {group}) AS code, h.family_id AS family_id "
         "FROM {t}report_households h WHERE h.kind = :kind_key AND h.occasion = :occasion_key "
         "AND h.region_code >= :region_low AND h.region_code < :region_high "
+        "AND h.year >= :year_from AND h.year <= :year_to "
         "AND ((h.year > :year_from AND h.year < :year_to) "
         "OR (h.year = :year_from AND (h.months & CAST(:months_from AS INTEGER)) <> 0) "
         "OR (h.year = :year_to AND (h.months & CAST(:months_to AS INTEGER)) <> 0)) "
