@@ -47,20 +47,20 @@ def family_rows(families: int, rng: random.Random) -> Iterator[dict[str, Any]]:
     counties = county_codes(families)
     for n in range(families):
         county = counties[n % len(counties)]
-        village = (
-            f"{county}{101 + n // len(counties) % 10:03d}{1 + n // len(counties) // 10 % 10:03d}"
-        )
+        # Attributes vary with the family's number within its county, so that every county
+        # holds the same mix (by `n` alone, all of a county's families would be alike).
+        k = n // len(counties)
         yield {
             "family_id": f"f{n:08d}",
-            "region_code": village,
-            "category": CATEGORIES[n % len(CATEGORIES)],
-            "status": "closed" if n % 50 == 0 else "open",
+            "region_code": f"{county}{101 + k % 10:03d}{1 + k // 10 % 10:03d}",
+            "category": CATEGORIES[k % len(CATEGORIES)],
+            "status": "closed" if k % 50 == 1 else "open",
             "registered_on": "2020-01-01",
-            "closed_on": "2024-01-01" if n % 50 == 0 else None,
-            "contacts_on": "2021-01-01" if n % 3 else None,
-            "doctor_signed_on": "2024-06-01" if n % 2 else None,
-            "doctor_expires_on": "2026-06-01" if n % 2 else None,
-            "green_channel_on": "2022-01-01" if n % 4 else None,
+            "closed_on": "2024-01-01" if k % 50 == 1 else None,
+            "contacts_on": "2021-01-01" if k % 3 else None,
+            "doctor_signed_on": "2024-06-01" if k % 2 else None,
+            "doctor_expires_on": "2026-06-01" if k % 2 else None,
+            "green_channel_on": "2022-01-01" if k % 4 else None,
             "last_service_on": None,
             "position": n + 1,
         }
@@ -70,7 +70,7 @@ def service_rows(families: list[dict[str, Any]], rng: random.Random) -> Iterator
     start = dt.date(YEAR - 1, 1, 1)
     number = 0
     for family in families:
-        if family["family_id"].endswith("7"):
+        if family["contacts_on"] is None and family["status"] == "open" and rng.random() < 0.3:
             continue  # a tenth of the families never served
         for _ in range(SERVICES_PER_FAMILY):
             number += 1

@@ -53,6 +53,10 @@ CREATE_TABLES = (
     "family_id)",
     "CREATE INDEX IF NOT EXISTS report_families_by_last_service "
     "ON {t}report_families (status, last_service_on, position)",
+    # The overdue order over a province or a city: never served ('') first, then the
+    # longest unserved, read in order rather than sorted.
+    "CREATE INDEX IF NOT EXISTS report_families_overdue "
+    "ON {t}report_families (status, COALESCE(last_service_on, ''), position)",
     "CREATE TABLE IF NOT EXISTS {t}report_services (service_id TEXT PRIMARY KEY, "
     "family_id TEXT NOT NULL, region_code TEXT NOT NULL, kind TEXT NOT NULL, "
     "occasion TEXT NOT NULL, occurred_on TEXT NOT NULL, cash_fen BIGINT NOT NULL, "
@@ -185,6 +189,14 @@ FAMILY_REGION_NOW = (
     "region_code = COALESCE((SELECT f.region_code FROM {{t}}report_families f "
     "WHERE f.family_id = {{t}}{table}.family_id), region_code)"
 )
+
+OVERDUE_ORDER = {
+    True: "COALESCE(f.last_service_on, '') < :served_since",
+    False: "(f.last_service_on IS NULL OR f.last_service_on < :served_since)",
+}
+"""Families not served since a date, as a province or a city asks (True: walking the overdue
+index in its order, where most families match) and as a county or smaller asks (False: the
+few families of its region found first, then sorted)."""
 
 REFRESH_FAMILY_SERVICES = (
     "UPDATE {t}report_families SET "
@@ -383,7 +395,8 @@ class SQLReportsView(SQLView, ReportsView):
             IN_REGION.format(a="f.")
             + " AND f.status = 'open' AND f.category IN ("
             + ", ".join(f"'{category}'" for category in SPECIAL_CATEGORIES)
-            + ") AND (f.last_service_on IS NULL OR f.last_service_on < :served_since)"
+            + ") AND "
+            + OVERDUE_ORDER[len(region_prefix) <= SUMMARISED_SCOPE_LENGTH]
         )
         params = region_range(region_prefix) | {
             "served_since": served_since.isoformat(),
@@ -396,8 +409,7 @@ class SQLReportsView(SQLView, ReportsView):
         rows = self._select(
             "SELECT f.family_id, f.region_code, f.category, f.status, f.last_service_on "
             f"FROM {{t}}report_families f WHERE {conditions} ORDER BY "
-            "CASE WHEN f.last_service_on IS NULL THEN 0 ELSE 1 END, f.last_service_on, "
-            "f.position LIMIT :limit OFFSET :offset",
+            "COALESCE(f.last_service_on, ''), f.position LIMIT :limit OFFSET :offset",
             params,
         )
         return FamilyFactsPage([_facts(row) for row in rows], total)
