@@ -28,7 +28,6 @@ from projections.reports_summaries_sql import (
     CREATE_SUMMARY_TABLES,
     FORGET_HOUSEHOLDS,
     PUT_INTO_MONTH,
-    SUMMARISED_SCOPE_LENGTH,
     SUMMARY_REGION_LENGTH,
     TAKE_OUT_OF_MONTH,
     WRITE_HOUSEHOLDS,
@@ -38,7 +37,14 @@ from projections.reports_summaries_sql import (
     summary_params,
     summed_figures,
 )
-from projections.sql import Cursor, SQLView, Statement, execute_in_runs, region_range
+from projections.sql import (
+    Cursor,
+    SQLView,
+    Statement,
+    execute_in_runs,
+    is_wide_scope,
+    region_range,
+)
 
 CREATE_TABLES = (
     "CREATE TABLE IF NOT EXISTS {t}report_families (family_id TEXT PRIMARY KEY, "
@@ -146,7 +152,7 @@ def service_params(query: ServiceFilter) -> dict[str, Any]:
 
 
 def reads_summaries(region_prefix: str, group_length: int) -> bool:
-    return len(region_prefix) <= SUMMARISED_SCOPE_LENGTH and group_length <= SUMMARY_REGION_LENGTH
+    return is_wide_scope(region_prefix) and group_length <= SUMMARY_REGION_LENGTH
 
 
 def service_conditions(query: ServiceFilter) -> str:
@@ -396,7 +402,7 @@ class SQLReportsView(SQLView, ReportsView):
             + " AND f.status = 'open' AND f.category IN ("
             + ", ".join(f"'{category}'" for category in SPECIAL_CATEGORIES)
             + ") AND "
-            + OVERDUE_ORDER[len(region_prefix) <= SUMMARISED_SCOPE_LENGTH]
+            + OVERDUE_ORDER[is_wide_scope(region_prefix)]
         )
         params = region_range(region_prefix) | {
             "served_since": served_since.isoformat(),

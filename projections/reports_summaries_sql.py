@@ -19,14 +19,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from projections.sql import region_range
+from projections.sql import REGION_SCANNED, region_range, region_scanned_params
 
 SUMMARY_REGION_LENGTH = 6
 """Months are summed per county: the deepest level a province's or a city's report groups by."""
-
-SUMMARISED_SCOPE_LENGTH = 4
-"""Reports over a province or a city read the summaries; a county holds few enough services
-to be read row by row."""
 
 ANY = "*"
 """Kind or occasion of a households row that counts every kind or every occasion."""
@@ -138,7 +134,7 @@ NO_DAYS = ("9999-12-31", "0000-01-01")
 
 
 def summary_params(prefix: str, parts: PeriodParts) -> dict[str, Any]:
-    params: dict[str, Any] = region_range(prefix) | {"prefix": prefix, "length": len(prefix)}
+    params: dict[str, Any] = region_range(prefix) | region_scanned_params(prefix)
     edges = [(a.isoformat(), b.isoformat()) for a, b in parts.edges] + [NO_DAYS, NO_DAYS]
     for number, (low, high) in enumerate(edges[:2], start=1):
         params[f"edge{number}_from"], params[f"edge{number}_to"] = low, high
@@ -169,9 +165,9 @@ def filter_params(kind: str | None, occasion: str | None) -> dict[str, Any]:
 
 EDGE_SERVICES = (
     "s.voided = 0 AND ((s.occurred_on >= :edge1_from AND s.occurred_on <= :edge1_to) "
-    "OR (s.occurred_on >= :edge2_from AND s.occurred_on <= :edge2_to)) "
-    # Not a range: the edge days are found from the date index, not the region one.
-    "AND SUBSTR(s.region_code, 1, :length) = :prefix"
+    "OR (s.occurred_on >= :edge2_from AND s.occurred_on <= :edge2_to)) AND "
+    # The edge days are found from the date index, not the region one.
+    + REGION_SCANNED.format(a="s.")
 )
 
 

@@ -54,6 +54,24 @@ def region_range(prefix: str) -> dict[str, str]:
     return {"region_low": prefix, "region_high": prefix + "~"}
 
 
+WIDE_SCOPE_LENGTH = 4
+"""A province or a city: a region prefix this short selects a large share of all rows."""
+
+
+def is_wide_scope(prefix: str) -> bool:
+    return len(prefix) <= WIDE_SCOPE_LENGTH
+
+
+REGION_SCANNED = "SUBSTR({a}region_code, 1, :region_length) = :region_prefix"
+"""Rows under a prefix, by a condition no index answers: where the region holds most rows,
+both backends then walk the index of the order or date asked for and skip the few others,
+rather than find every row by region and sort them all."""
+
+
+def region_scanned_params(prefix: str) -> dict[str, Any]:
+    return {"region_length": len(prefix), "region_prefix": prefix}
+
+
 def execute_in_runs(cursor: Cursor, statements: Sequence[Statement]) -> None:
     """Executes in order, sending each run of the same statement as one executemany: psycopg
     pipelines it, where one round trip per row would cap a PostgreSQL rebuild at ~4,000

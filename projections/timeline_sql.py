@@ -14,12 +14,15 @@ from eventsourcing.persistence import Tracking
 from projections.name_grams import NameGrams
 from projections.sealing import Sealer, is_sealed
 from projections.sql import (
+    REGION_SCANNED,
     Cursor,
     Dialect,
     SQLView,
     Statement,
     execute_in_runs,
+    is_wide_scope,
     region_range,
+    region_scanned_params,
 )
 from projections.timeline import (
     DirectoryPage,
@@ -434,9 +437,11 @@ def directory_filter(query: DirectoryQuery, grams: NameGrams) -> tuple[str, dict
     """The WHERE clause that selects the query's families, and its parameters."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
-    if query.region_prefix:
-        # Without a prefix (every region) no condition at all: SQLite would otherwise walk the
-        # region index and sort every row rather than walk the index of the order asked for.
+    if query.region_prefix and is_wide_scope(query.region_prefix):
+        conditions.append(REGION_SCANNED.format(a=""))
+        params |= region_scanned_params(query.region_prefix)
+    elif query.region_prefix:
+        # Without a prefix (every region) no condition at all, for the reason of REGION_SCANNED.
         conditions.append("region_code >= :region_low AND region_code < :region_high")
         params |= region_range(query.region_prefix)
     if query.category:
