@@ -32,6 +32,7 @@ from projections.reports_summaries_sql import (
     TAKE_OUT_OF_MONTH,
     WRITE_HOUSEHOLDS,
     counted_households,
+    counted_households_in_one_year,
     filter_params,
     period_parts,
     summary_params,
@@ -100,9 +101,12 @@ CLAIMS_DECIDED = (
 CLAIM_DECISION_COLUMNS = tuple(ClaimDecision.__dataclass_fields__)
 
 SERVICES_COUNTED = (
-    IN_REGION.format(a="s.") + " AND s.voided = 0 AND s.occurred_on >= :date_from "
-    "AND s.occurred_on <= :date_to"
+    IN_REGION.format(a="s.") + " AND s.voided = 0 AND SUBSTR(s.occurred_on, 1, 10) >= :date_from "
+    "AND SUBSTR(s.occurred_on, 1, 10) <= :date_to"
 )
+"""Services counted row by row. The dates are compared through an expression no index
+answers, so that a county's services are found by region: SQLite otherwise chose the date
+index, made for a province's edge days, and read a year of every county (80 ms, not 5)."""
 
 FAMILIES_COUNTED = (
     IN_REGION.format(a="f.")
@@ -302,12 +306,12 @@ class SQLReportsView(SQLView, ReportsView):
             | {"kind": query.kind, "occasion": query.occasion}
         )
         sums = self._select(summed_figures(group_length, query.kind, query.occasion), params)
-        households = {
-            row["code"]: int(row["households"])
-            for row in self._select(
-                counted_households(group_length, query.kind, query.occasion), params
-            )
-        }
+        counted = (
+            counted_households_in_one_year(group_length)
+            if parts.is_whole_months_of_one_year
+            else counted_households(group_length, query.kind, query.occasion)
+        )
+        households = {row["code"]: int(row["households"]) for row in self._select(counted, params)}
         return [
             ServiceFigures(
                 region_code=row["code"],

@@ -9,6 +9,9 @@ services report reads months and households rather than every service in it.
   so that every filter of the report reads one row per family. Households are distinct
   families, which months cannot sum: the masks let a count ask "served in any of these
   months?" of one row per family. A changed family's rows are written again whole.
+  `moved` marks the families served in more than one region (they moved): every other family
+  has one row per year, so a period within one year counts its rows, and only the moved
+  families' are told apart.
 
 A period is split into whole months, read from these tables, and the days at its edges that
 do not fill a month, read from the services themselves (by date, from their own index)."""
@@ -34,11 +37,11 @@ CREATE_SUMMARY_TABLES = (
     "PRIMARY KEY (region_code, month, kind, occasion))",
     "CREATE TABLE IF NOT EXISTS {t}report_households (kind TEXT NOT NULL, "
     "occasion TEXT NOT NULL, year INTEGER NOT NULL, region_code TEXT NOT NULL, "
-    "family_id TEXT NOT NULL, months INTEGER NOT NULL, "
+    "family_id TEXT NOT NULL, months INTEGER NOT NULL, moved INTEGER NOT NULL, "
     "PRIMARY KEY (kind, occasion, year, region_code, family_id))",
     # Covering: a count reads the index alone.
     "CREATE INDEX IF NOT EXISTS report_households_counted ON {t}report_households "
-    "(kind, occasion, year, region_code, family_id, months)",
+    "(kind, occasion, year, region_code, moved, months, family_id)",
     "CREATE INDEX IF NOT EXISTS report_households_by_family ON {t}report_households (family_id)",
     # Covering: a period's edge days over a province, found by date.
     "CREATE INDEX IF NOT EXISTS report_services_by_date ON {t}report_services "
@@ -74,15 +77,18 @@ def households_from(services: str) -> str:
     """Households rows from the services that meet the condition `services`."""
     served = (
         f"SELECT CAST(SUBSTR(occurred_on, 1, 4) AS INTEGER) AS year, {_MONTH_BIT} AS bit, "
-        f"kind, occasion, region_code, family_id FROM {{t}}report_services WHERE {services}"
+        "kind, occasion, region_code, family_id, CASE WHEN "
+        "MIN(region_code) OVER (PARTITION BY family_id) = "
+        "MAX(region_code) OVER (PARTITION BY family_id) THEN 0 ELSE 1 END AS moved "
+        f"FROM {{t}}report_services WHERE {services}"
     )
     # SUM(DISTINCT bit) of powers of two is their bitwise OR, in both backends.
     return (
         "INSERT INTO {t}report_households "
-        "(kind, occasion, year, region_code, family_id, months) "
+        "(kind, occasion, year, region_code, family_id, months, moved) "
         + " UNION ALL ".join(
-            f"SELECT {kind}, {occasion}, year, region_code, family_id, SUM(DISTINCT bit) "
-            f"FROM ({served}) s GROUP BY year, region_code, family_id{grouped}"
+            f"SELECT {kind}, {occasion}, year, region_code, family_id, SUM(DISTINCT bit), "
+            f"MAX(moved) FROM ({served}) s GROUP BY year, region_code, family_id{grouped}"
             for kind, occasion, grouped in (
                 (f"'{ANY}'", f"'{ANY}'", ""),
                 ("kind", f"'{ANY}'", ", kind"),
@@ -105,6 +111,15 @@ class PeriodParts:
     first_month: dt.date | None
     last_month: dt.date | None
     edges: tuple[tuple[dt.date, dt.date], ...]
+
+    @property
+    def is_whole_months_of_one_year(self) -> bool:
+        return (
+            not self.edges
+            and self.first_month is not None
+            and self.last_month is not None
+            and self.first_month.year == self.last_month.year
+        )
 
 
 def period_parts(start: dt.date, end: dt.date) -> PeriodParts:
@@ -214,4 +229,18 @@ def counted_households(group_length: int, kind: str | None, occasion: str | None
         f"UNION ALL SELECT SUBSTR(s.region_code, 1, {group}), s.family_id "
         f"FROM {{t}}report_services s WHERE {edge_conditions(kind, occasion)}"
         ") served GROUP BY code"
+    )
+
+
+def counted_households_in_one_year(group_length: int) -> str:
+    """`counted_households` for whole months of one year: a family that never moved has one
+    row there, so its rows are counted as they are and only moved families' told apart."""
+    group = int(group_length)
+    return (
+        f"SELECT SUBSTR(h.region_code, 1, {group}) AS code, SUM(1 - h.moved) + "
+        "COUNT(DISTINCT CASE WHEN h.moved = 1 THEN h.family_id END) AS households "
+        "FROM {t}report_households h WHERE h.kind = :kind_key AND h.occasion = :occasion_key "
+        "AND h.year = :year_from AND h.region_code >= :region_low "
+        "AND h.region_code < :region_high "
+        "AND (h.months & CAST(:months_from AS INTEGER)) <> 0 GROUP BY 1"
     )

@@ -2,7 +2,8 @@
 month, households as month masks, each family's last and fourth-last visits) rather than every
 row. Their figures must be exactly those the rows give: checked against the drill lists, which
 read the rows, for periods that fill whole months, periods with edge days, and periods across
-years, after corrections, voids and a family's move to another city."""
+years, after corrections, voids and a family's move to another city (served in both within
+the first quarter)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.steps import FAMILIES, SERVICES, register_family
 REPORTS = "/api/v1/reports"
 PERIODS = (
     {"from": "2025-01-01", "to": "2025-12-31"},
+    {"from": "2025-01-01", "to": "2025-03-31"},
     {"from": "2025-01-15", "to": "2025-04-10"},
     {"from": "2024-12-01", "to": "2026-01-31"},
     {"from": "2024-12-31", "to": "2026-01-04"},
