@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.runtime import Runtime
 from benchmarks.reports_scale import county_codes, p50_ms
-from benchmarks.workspace import throwaway_runtime, throwaway_settings
+from benchmarks.workspace import settle, throwaway_runtime, throwaway_settings
 from domain.values import Role
 from projections.timeline_sql import SQLTimelineView
 
@@ -87,11 +87,7 @@ def load(runtime: Runtime, families: int) -> None:
                 "GROUP BY region_code, category, status"
             )
         )
-        if runtime.settings.uses_postgres:
-            cursor.execute(view.dialect("ANALYZE {t}family_directory"))
-            cursor.execute(view.dialect("ANALYZE {t}family_name_grams"))
-        else:
-            cursor.execute("ANALYZE")
+    settle(runtime, view)
 
 
 def measure_size(postgres_url: str | None, families: int, repeat: int) -> dict[str, Any]:

@@ -18,12 +18,11 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import psycopg
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.runtime import Runtime
-from benchmarks.workspace import throwaway_runtime, throwaway_settings
+from benchmarks.workspace import settle, throwaway_runtime, throwaway_settings
 from domain.values import Role
 from projections.reports_sql import SQLReportsView
 from projections.reports_summaries_sql import households_from
@@ -135,13 +134,7 @@ def load(runtime: Runtime, families: int) -> None:
     with view.datastore.transaction(commit=True) as cursor:
         for statement in SUMMARIES:
             cursor.execute(view.dialect(statement))
-        if not runtime.settings.uses_postgres:
-            cursor.execute("ANALYZE")
-    if runtime.settings.uses_postgres:
-        # As autovacuum leaves a table in time: visible rows are read from indexes alone.
-        with psycopg.connect(str(runtime.settings.database_url), autocommit=True) as connection:
-            for table in SQLReportsView.tables:
-                connection.execute(view.dialect(f"VACUUM ANALYZE {{t}}{table}"))
+    settle(runtime, view)
 
 
 def p50_ms(call: Callable[[], Any], repeat: int) -> float:

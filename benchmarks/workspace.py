@@ -16,6 +16,7 @@ from psycopg import sql
 
 from api.runtime import Runtime, open_runtime
 from infrastructure.settings import Settings
+from projections.sql import SQLView
 
 
 def throwaway_settings(postgres_url: str | None) -> Settings:
@@ -50,3 +51,15 @@ def throwaway_runtime(settings: Settings) -> Iterator[Runtime]:
     finally:
         runtime.close()
         drop_workspace(settings)
+
+
+def settle(runtime: Runtime, view: SQLView) -> None:
+    """Statistics for the planner, and on PostgreSQL the visibility map too, as autovacuum
+    leaves generated rows in time (without it, covering indexes still visit every row)."""
+    if not runtime.settings.uses_postgres:
+        with view.datastore.transaction(commit=True) as cursor:
+            cursor.execute("ANALYZE")
+        return
+    with psycopg.connect(str(runtime.settings.database_url), autocommit=True) as connection:
+        for table in view.tables:
+            connection.execute(view.dialect(f"VACUUM ANALYZE {{t}}{table}"))
