@@ -102,7 +102,11 @@ class SQLTimelineView(SQLView, TimelineView):
             )
             total = int(cursor.fetchone()["total"])
             cursor.execute(
-                self.statements.select_directory(where, query.order),
+                self.statements.select_directory(
+                    where,
+                    query.order,
+                    by_region=bool(query.region_prefix) and not is_wide_scope(query.region_prefix),
+                ),
                 params | {"limit": query.limit, "offset": query.offset},
             )
             return directory_page(cursor.fetchall(), total, self.sealer)
@@ -125,6 +129,11 @@ NEVER_SERVED = ""
 """The directory's last_service_on of a family without a service: before every ISO date, so
 that "not served since" is one comparison and the never-served sort first in both backends
 (PostgreSQL and SQLite put NULLs at opposite ends)."""
+
+LISTED_COLUMNS = (
+    "family_id, region_code, category, status, head_name, registered_on, last_service_on, "
+    "updated_at"
+)
 
 DIRECTORY_ORDER: dict[FamilyOrder | None, str] = {
     None: "position",
@@ -314,13 +323,17 @@ class TimelineStatements:
             "ORDER BY occurred_on, recorded_at, position"
         )
 
-    def select_directory(self, where: str, order: FamilyOrder | None) -> str:
-        return self._sql(
-            "SELECT family_id, region_code, category, status, head_name, registered_on, "
-            "last_service_on, updated_at FROM {t}family_directory"
-            + where
-            + f" ORDER BY {DIRECTORY_ORDER[order]} LIMIT :limit OFFSET :offset"
-        )
+    def select_directory(self, where: str, order: FamilyOrder | None, *, by_region: bool) -> str:
+        """`by_region`: a county's or a smaller region's families are found by region first
+        and then sorted. Walking the index of the order instead, as a province's list does,
+        skips every other family of the province, more of them as it grows."""
+        ordered = f" ORDER BY {DIRECTORY_ORDER[order]} LIMIT :limit OFFSET :offset"
+        if by_region:
+            return self._sql(
+                f"WITH scope AS MATERIALIZED (SELECT {LISTED_COLUMNS}, position "
+                f"FROM {{t}}family_directory{where}) SELECT {LISTED_COLUMNS} FROM scope" + ordered
+            )
+        return self._sql(f"SELECT {LISTED_COLUMNS} FROM {{t}}family_directory{where}{ordered}")
 
     def count_directory(self, where: str, *, counted: bool) -> str:
         """`counted`: the filter names only columns of the counts' buckets, whose sum is the
