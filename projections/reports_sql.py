@@ -305,22 +305,29 @@ class SQLReportsView(SQLView, ReportsView):
             | filter_params(query.kind, query.occasion)
             | {"kind": query.kind, "occasion": query.occasion}
         )
-        sums = self._select(summed_figures(group_length, query.kind, query.occasion), params)
         counted = (
             counted_households_in_one_year(group_length)
             if parts.is_whole_months_of_one_year
             else counted_households(group_length, query.kind, query.occasion)
         )
-        households = {row["code"]: int(row["households"]) for row in self._select(counted, params)}
+        # One statement, so that households and sums come from one snapshot of the view.
+        rows = self._select(
+            "SELECT sums.code AS code, sums.services AS services, sums.cash AS cash, "
+            "sums.goods AS goods, COALESCE(counted.households, 0) AS households FROM ("
+            + summed_figures(group_length, query.kind, query.occasion)
+            + f") sums LEFT JOIN ({counted}) counted ON counted.code = sums.code "
+            "ORDER BY sums.code",
+            params,
+        )
         return [
             ServiceFigures(
                 region_code=row["code"],
-                households=households.get(row["code"], 0),
+                households=int(row["households"]),
                 services=int(row["services"]),
                 cash_fen=int(row["cash"]),
                 goods_fen=int(row["goods"]),
             )
-            for row in sorted(sums, key=lambda row: row["code"])
+            for row in rows
         ]
 
     def served_families(self, query: ServiceFilter, limit: int, offset: int) -> FamilyFactsPage:

@@ -18,6 +18,7 @@ do not fill a month, read from the services themselves (by date, from their own 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -123,9 +124,12 @@ class PeriodParts:
 
 
 def period_parts(start: dt.date, end: dt.date) -> PeriodParts:
-    first = start if start.day == 1 else _next_month(start)
-    month_end = _next_month(end) - dt.timedelta(days=1)
-    last = end if end == month_end else end.replace(day=1) - dt.timedelta(days=1)
+    try:
+        first = start if start.day == 1 else _month_end(start) + dt.timedelta(days=1)
+        last = end if end == _month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
+    except OverflowError:
+        # The whole month after 9999-12 or before 0001-01 does not exist: no whole month.
+        return PeriodParts(None, None, ((start, end),))
     if first > last:
         return PeriodParts(None, None, ((start, end),))
     edges = []
@@ -136,8 +140,8 @@ def period_parts(start: dt.date, end: dt.date) -> PeriodParts:
     return PeriodParts(first.replace(day=1), last.replace(day=1), tuple(edges))
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _months_mask(first: int, last: int) -> int:
