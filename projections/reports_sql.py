@@ -171,9 +171,15 @@ def coverage_params(prefix: str, as_of: dt.date) -> dict[str, Any]:
     return {
         **region_range(prefix),
         "as_of": as_of.isoformat(),
-        "quarter_start": (as_of - dt.timedelta(days=90)).isoformat(),
-        "year_start": (as_of - dt.timedelta(days=365)).isoformat(),
+        "quarter_start": _days_before(as_of, 90).isoformat(),
+        "year_start": _days_before(as_of, 365).isoformat(),
     }
+
+
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """The calendar's first day where `days` before `day` would be before it (as_of=0001-01-05
+    was a 500)."""
+    return day - dt.timedelta(days=days) if (day - dt.date.min).days >= days else dt.date.min
 
 
 def _counted(condition: str) -> str:

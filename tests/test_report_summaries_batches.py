@@ -213,3 +213,12 @@ def test_the_overdue_list_of_a_province_is_its_counties_lists_merged(
         )
         dates = [item["last_service_on"] or "" for item in province["items"]]
         assert dates == sorted(dates)
+
+
+def test_coverage_as_of_the_calendars_first_days_is_answered(
+    client: TestClient, batched: dict[str, str]
+) -> None:
+    for path in ("coverage", "coverage/families"):
+        response = client.get(f"{REPORTS}/{path}", params={"as_of": "0001-01-05"}, headers=batched)
+
+        assert response.status_code == 200, response.text
