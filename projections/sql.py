@@ -54,6 +54,9 @@ def region_range(prefix: str) -> dict[str, str]:
     return {"region_low": prefix, "region_high": prefix + "~"}
 
 
+IN_REGION = "{a}region_code >= :region_low AND {a}region_code < :region_high"
+"""`region_range`'s condition, for the table alias `a` (with its dot, or empty)."""
+
 WIDE_SCOPE_LENGTH = 4
 """A province or a city: a region prefix this short selects a large share of all rows."""
 
