@@ -191,9 +191,8 @@ class SQLReportsView(SQLView, ReportsView):
         def rows(cursor: Cursor) -> None:
             execute_in_runs(cursor, [(self.dialect(text), params) for text, params in statements])
             families = [{"family_id": family} for family in self._families_of(cursor, changed)]
-            refreshed = (REFRESH_FAMILY_SERVICES, FORGET_HOUSEHOLDS, WRITE_HOUSEHOLDS)
-            for text in refreshed:
-                if families:
+            if families:
+                for text in (REFRESH_FAMILY_SERVICES, FORGET_HOUSEHOLDS, WRITE_HOUSEHOLDS):
                     cursor.executemany(self.dialect(text), families)
 
         self.write(rows, tracking)
