@@ -216,15 +216,10 @@ class SQLReportsView(SQLView, ReportsView):
         return int(self._select(statement, params)[0]["total"])
 
     def service_figures(self, query: ServiceFilter, group_length: int) -> list[ServiceFigures]:
-        if reads_summaries(query.region_prefix, group_length):
-            return self._summarised_figures(query, group_length)
-        rows = self._select(
-            f"SELECT {_group(group_length, 's.')} AS code, "
-            "COUNT(DISTINCT s.family_id) AS households, COUNT(*) AS services, "
-            "COALESCE(SUM(s.cash_fen), 0) AS cash, COALESCE(SUM(s.goods_fen), 0) AS goods "
-            f"FROM {{t}}report_services s WHERE {service_conditions(query)} "
-            "GROUP BY 1 ORDER BY 1",
-            service_params(query),
+        statement, params = (
+            _summarised_figures(query, group_length)
+            if reads_summaries(query.region_prefix, group_length)
+            else _figures_row_by_row(query, group_length)
         )
         return [
             ServiceFigures(
@@ -234,39 +229,7 @@ class SQLReportsView(SQLView, ReportsView):
                 cash_fen=int(row["cash"]),
                 goods_fen=int(row["goods"]),
             )
-            for row in rows
-        ]
-
-    def _summarised_figures(self, query: ServiceFilter, group_length: int) -> list[ServiceFigures]:
-        parts = period_parts(query.date_from or dt.date.min, query.date_to)
-        params = (
-            summary_params(query.region_prefix, parts)
-            | filter_params(query.kind, query.occasion)
-            | {"kind": query.kind, "occasion": query.occasion}
-        )
-        counted = (
-            counted_households_in_one_year(group_length)
-            if parts.is_whole_months_of_one_year
-            else counted_households(group_length, query.kind, query.occasion)
-        )
-        # One statement, so that households and sums come from one snapshot of the view.
-        rows = self._select(
-            "SELECT sums.code AS code, sums.services AS services, sums.cash AS cash, "
-            "sums.goods AS goods, COALESCE(counted.households, 0) AS households FROM ("
-            + summed_figures(group_length, query.kind, query.occasion)
-            + f") sums LEFT JOIN ({counted}) counted ON counted.code = sums.code "
-            "ORDER BY sums.code",
-            params,
-        )
-        return [
-            ServiceFigures(
-                region_code=row["code"],
-                households=int(row["households"]),
-                services=int(row["services"]),
-                cash_fen=int(row["cash"]),
-                goods_fen=int(row["goods"]),
-            )
-            for row in rows
+            for row in self._select(statement, params)
         ]
 
     def served_families(self, query: ServiceFilter, limit: int, offset: int) -> FamilyFactsPage:
@@ -424,6 +387,37 @@ class SQLReportsView(SQLView, ReportsView):
             total=int(summary["total"]),
             in_time=int(summary["in_time"] or 0),
         )
+
+
+def _figures_row_by_row(query: ServiceFilter, group_length: int) -> Statement:
+    return (
+        f"SELECT {_group(group_length, 's.')} AS code, "
+        "COUNT(DISTINCT s.family_id) AS households, COUNT(*) AS services, "
+        "COALESCE(SUM(s.cash_fen), 0) AS cash, COALESCE(SUM(s.goods_fen), 0) AS goods "
+        f"FROM {{t}}report_services s WHERE {service_conditions(query)} "
+        "GROUP BY 1 ORDER BY 1",
+        service_params(query),
+    )
+
+
+def _summarised_figures(query: ServiceFilter, group_length: int) -> Statement:
+    """One statement, so that households and sums come from one snapshot of the view."""
+    parts = period_parts(query.date_from or dt.date.min, query.date_to)
+    counted = (
+        counted_households_in_one_year(group_length)
+        if parts.is_whole_months_of_one_year
+        else counted_households(group_length, query.kind, query.occasion)
+    )
+    return (
+        "SELECT sums.code AS code, sums.services AS services, sums.cash AS cash, "
+        "sums.goods AS goods, COALESCE(counted.households, 0) AS households FROM ("
+        + summed_figures(group_length, query.kind, query.occasion)
+        + f") sums LEFT JOIN ({counted}) counted ON counted.code = sums.code "
+        "ORDER BY sums.code",
+        summary_params(query.region_prefix, parts)
+        | filter_params(query.kind, query.occasion)
+        | {"kind": query.kind, "occasion": query.occasion},
+    )
 
 
 def _group(length: int, alias: str) -> str:
