@@ -7,7 +7,13 @@ from typing import Any
 
 from projections.name_grams import NameGrams
 from projections.sealing import Sealer
-from projections.sql import REGION_SCANNED, is_wide_scope, region_range, region_scanned_params
+from projections.sql import (
+    REGION_SCANNED,
+    is_wide_scope,
+    placeholders,
+    region_range,
+    region_scanned_params,
+)
 from projections.timeline import DirectoryPage, DirectoryQuery, DirectoryRow, FamilyOrder
 
 LISTED_COLUMNS = (
@@ -61,10 +67,6 @@ def directory_filter(query: DirectoryQuery, grams: NameGrams) -> tuple[str, dict
         )
         params |= fragment
     return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
-
-
-def placeholders(params: dict[str, Any]) -> str:
-    return ", ".join(":" + name for name in params)
 
 
 def directory_page(rows: list[Any], total: int, sealer: Sealer) -> DirectoryPage:

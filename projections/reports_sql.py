@@ -52,6 +52,7 @@ from projections.sql import (
     Statement,
     execute_in_runs,
     is_wide_scope,
+    placeholders,
     region_range,
 )
 
@@ -202,8 +203,7 @@ class SQLReportsView(SQLView, ReportsView):
         for start in range(0, len(service_ids), SERVICES_PER_LOOKUP):
             chunk = service_ids[start : start + SERVICES_PER_LOOKUP]
             params = {f"s{number}": service_id for number, service_id in enumerate(chunk)}
-            placeholders = ", ".join(f":{name}" for name in params)
-            cursor.execute(self.dialect(f"{FAMILIES_OF_SERVICES}({placeholders})"), params)
+            cursor.execute(self.dialect(f"{FAMILIES_OF_SERVICES}({placeholders(params)})"), params)
             families.update(row["family_id"] for row in cursor.fetchall())
         return sorted(families)
 

@@ -75,6 +75,11 @@ def region_scanned_params(prefix: str) -> dict[str, Any]:
     return {"region_length": len(prefix), "region_prefix": prefix}
 
 
+def placeholders(params: dict[str, Any]) -> str:
+    """`:name, ...` for each of the parameters: an IN list of them."""
+    return ", ".join(":" + name for name in params)
+
+
 def execute_in_runs(cursor: Cursor, statements: Sequence[Statement]) -> None:
     """Executes in order, sending each run of the same statement as one executemany: psycopg
     pipelines it, where one round trip per row would cap a PostgreSQL rebuild at ~4,000
